@@ -1,0 +1,1 @@
+const char gmemsim_model_version[] = "0.1.0";
