@@ -50,6 +50,7 @@ enum shim_op {
 	SHIM_OP_FREE,
 	SHIM_OP_FOLIO_LOCK,
 	SHIM_OP_FOLIO_UNLOCK,
+	SHIM_OP_SPIN,		/* retry loop iteration: deprioritise me (see sched_spin) */
 	SHIM_OP_NR
 };
 
@@ -115,8 +116,22 @@ struct shim_sched_ops {
 		       const char *file, int line);
 };
 
-/* NULL: free-running, real pthreads. */
-extern const struct shim_sched_ops *shim_sched;
+/*
+ * Per-execution shim context.  Thread-local, so that --jobs N workers each
+ * run their own world in one process.  Executors that run one world on
+ * several OS threads (pthread baton, free-running) set the same context in
+ * each of them.  NULL context, or NULL ->sched: free-running real pthreads.
+ */
+struct shim_slab_ctx;
+struct shim_ctx {
+	const struct shim_sched_ops *sched;
+	void *sched_data;		/* owned by the scheduler */
+	struct shim_slab_ctx *slab;	/* owned by the slab shim; NULL: process default */
+	uint64_t (*step)(void);		/* current step number for reports; may be NULL */
+};
+extern __thread struct shim_ctx *shim_ctx;
+
+#define shim_sched (shim_ctx ? shim_ctx->sched : (const struct shim_sched_ops *)0)
 
 /* Free-running: bind/unbind a shim_task to the calling OS thread. */
 void shim_task_enter(struct shim_task *t);
@@ -140,6 +155,14 @@ static inline void shim_point(enum shim_op op, const void *obj, const char *site
  * natural step boundaries (e.g. between invalidate-begin and truncate).
  */
 #define sched_point(name) shim_point(SHIM_OP_POINT, NULL, name)
+
+/*
+ * sched_spin("name"): one iteration of a retry loop (RET_PF_RETRY, a
+ * cmpxchg loop).  The scheduler must not pick the spinning thread again
+ * while another thread is runnable, so retry loops cannot starve the thread
+ * they wait for under PCT or bounded search.
+ */
+#define sched_spin(name) shim_point(SHIM_OP_SPIN, NULL, name)
 
 /*
  * Free-running reports go to this sink (set by sim/ or tests); the default
