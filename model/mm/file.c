@@ -1,0 +1,347 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Inode and file lifetime, and a shmem-like in-memory file.  Models, much
+ * reduced, fs/inode.c (iput, evict), fs/file_table.c (alloc_file_pseudo,
+ * fput), fs/anon_inodes.c (alloc_anon_inode) and mm/shmem.c
+ * (shmem_file_setup, shmem_fault, shmem_fallocate) of ML-7.1.
+ *
+ * Differences: fput() releases synchronously (no task work); there are no
+ * dentries, so a file holds its inode reference directly; shmem has no swap
+ * and no huge pages.
+ */
+#include <linux/kernel.h>
+#include <linux/bug.h>
+#include <linux/slab.h>
+#include <linux/mm.h>
+#include <linux/fs.h>
+#include <linux/pagemap.h>
+#include <fcntl.h>
+#include "internal.h"
+
+/**
+ * address_space_init_once - initialise an empty page cache.
+ * Context: any; does not sleep.
+ */
+void address_space_init_once(struct address_space *mapping)
+{
+	memset(mapping, 0, sizeof(*mapping));
+	xa_init(&mapping->i_pages);
+	init_rwsem(&mapping->invalidate_lock);
+	init_rwsem(&mapping->i_mmap_rwsem);
+	INIT_LIST_HEAD(&mapping->i_mmap);
+	INIT_LIST_HEAD(&mapping->i_private_list);
+}
+
+/**
+ * inode_init_once - initialise a zeroed inode: one reference, its own page
+ * cache, a stable per-world inode number.
+ * Context: any; does not sleep.
+ */
+void inode_init_once(struct inode *inode)
+{
+	struct mm_world *w = __mm_world();
+
+	atomic_set(&inode->i_count, 1);
+	inode->i_ino = ++w->next_ino;
+	address_space_init_once(&inode->i_data);
+	inode->i_data.host = inode;
+	inode->i_mapping = &inode->i_data;
+}
+
+/**
+ * alloc_anon_inode - a new inode with one reference.
+ * @sb: optional; its ->alloc_inode() allocates the containing object.
+ * Context: may sleep.  Return: the inode or ERR_PTR(-ENOMEM).
+ */
+struct inode *alloc_anon_inode(struct super_block *sb)
+{
+	struct inode *inode;
+
+	if (sb && sb->s_op && sb->s_op->alloc_inode)
+		inode = sb->s_op->alloc_inode(sb);
+	else
+		inode = kzalloc(sizeof(*inode), GFP_KERNEL);
+	if (!inode)
+		return ERR_PTR(-ENOMEM);
+	inode_init_once(inode);
+	inode->i_sb = sb;
+	return inode;
+}
+
+/** ihold - take another inode reference.  Context: any. */
+void ihold(struct inode *inode)
+{
+	WARN_ON(atomic_inc_return(&inode->i_count) < 2);
+}
+
+/*
+ * The last reference went: drop the page cache (the fs's evict_inode does
+ * it if there is one, like the kernel's evict()), then free.
+ */
+static void evict(struct inode *inode)
+{
+	const struct super_operations *op = inode->i_sb ? inode->i_sb->s_op : NULL;
+
+	if (op && op->evict_inode)
+		op->evict_inode(inode);
+	else
+		truncate_inode_pages_final(&inode->i_data);
+	WARN(inode->i_data.nrpages, "evicted inode %lu still has %lu pages",
+	     inode->i_ino, inode->i_data.nrpages);
+	WARN(!list_empty(&inode->i_data.i_mmap), "evicted inode %lu still mapped",
+	     inode->i_ino);
+	xa_destroy(&inode->i_data.i_pages);
+	if (op && op->free_inode)
+		op->free_inode(inode);
+	else
+		kfree(inode);
+}
+
+/**
+ * iput - drop an inode reference; the last one evicts the inode.
+ * Context: may sleep (truncation).
+ */
+void iput(struct inode *inode)
+{
+	int left;
+
+	if (!inode)
+		return;
+	left = atomic_dec_return(&inode->i_count);
+	if (WARN(left < 0, "iput: inode %lu refcount underflow", inode->i_ino))
+		return;
+	if (!left)
+		evict(inode);
+}
+
+/**
+ * alloc_file_pseudo - a new file on @inode with one reference.  The file
+ * takes over the caller's inode reference (dropped by the last fput()).
+ * @flags: O_* open flags (O_RDWR gives read and write mode).
+ * Context: may sleep.  Return: the file or ERR_PTR(-ENOMEM).
+ */
+struct file *alloc_file_pseudo(struct inode *inode, const char *name, int flags,
+			       const struct file_operations *fops)
+{
+	struct file *file = kzalloc(sizeof(*file), GFP_KERNEL);
+
+	if (!file)
+		return ERR_PTR(-ENOMEM);
+	atomic_long_set(&file->f_count, 1);
+	file->f_flags = flags;
+	switch (flags & O_ACCMODE) {
+	case O_RDONLY:
+		file->f_mode = FMODE_READ;
+		break;
+	case O_WRONLY:
+		file->f_mode = FMODE_WRITE;
+		break;
+	default:
+		file->f_mode = FMODE_READ | FMODE_WRITE;
+		break;
+	}
+	file->f_mode |= FMODE_LSEEK | FMODE_PREAD | FMODE_PWRITE;
+	file->f_inode = inode;
+	file->f_mapping = inode->i_mapping;
+	file->f_op = fops;
+	file->f_name = name;
+	return file;
+}
+
+/** get_file - take another reference on @f.  Context: any.  Return: @f. */
+struct file *get_file(struct file *f)
+{
+	WARN_ON(atomic_long_inc_return(&f->f_count) < 2);
+	return f;
+}
+
+/**
+ * get_file_active - a reference on *@f unless its count already hit zero.
+ * Context: any.  Return: the file, or NULL (no file, or it is dying).
+ */
+struct file *get_file_active(struct file **f)
+{
+	struct file *file = READ_ONCE(*f);
+
+	if (!file || !atomic_long_inc_not_zero(&file->f_count))
+		return NULL;
+	return file;
+}
+
+/**
+ * fput - drop a file reference; the last one calls ->release() and drops
+ * the inode reference.
+ * Context: may sleep.
+ */
+void fput(struct file *file)
+{
+	long left = atomic_long_dec_return(&file->f_count);
+
+	if (WARN(left < 0, "fput: file refcount underflow"))
+		return;
+	if (left)
+		return;
+	/*
+	 * Like the kernel's task_work: the final __fput() runs when the task
+	 * returns to user space, not under the caller's locks (added by the
+	 * KVM model, h7; NULL hook = immediate, as before).
+	 */
+	if (fput_task_work && fput_task_work(file))
+		return;
+	__fput(file);
+}
+
+__thread bool (*fput_task_work)(struct file *file);
+
+/**
+ * __fput - release a file whose last reference is gone: ->release(),
+ * drop the inode reference, free.
+ * Context: no locks held (may sleep).
+ */
+void __fput(struct file *file)
+{
+	if (file->f_op && file->f_op->release)
+		file->f_op->release(file->f_inode, file);
+	iput(file->f_inode);
+	kfree(file);
+}
+
+/**
+ * file_modified - update mtime/ctime after a change (a counter here).
+ * Context: any.  Return: 0.
+ */
+int file_modified(struct file *file)
+{
+	file_inode(file)->i_mtime_ns++;
+	return 0;
+}
+
+/* ---- shmem ---- */
+
+static const struct address_space_operations shmem_aops = {
+	.dirty_folio = NULL,
+};
+
+/**
+ * filemap_fault - ->fault of a page-cache file without a backing store:
+ * SIGBUS past EOF, otherwise the folio at the offset (created and zeroed on
+ * first touch), returned locked.
+ * Context: mmap_lock held shared; may sleep.
+ * Return: VM_FAULT_LOCKED, VM_FAULT_SIGBUS, VM_FAULT_OOM, VM_FAULT_HWPOISON.
+ */
+vm_fault_t filemap_fault(struct vm_fault *vmf)
+{
+	struct file *file = vmf->vma->vm_file;
+	struct inode *inode = file_inode(file);
+	struct address_space *mapping = file->f_mapping;
+	struct folio *folio;
+
+	if (vmf->pgoff >= DIV_ROUND_UP(i_size_read(inode), PAGE_SIZE))
+		return VM_FAULT_SIGBUS;
+	folio = __filemap_get_folio(mapping, vmf->pgoff, FGP_LOCK | FGP_CREAT | FGP_ACCESSED,
+				    mapping_gfp_mask(mapping));
+	if (IS_ERR(folio))
+		return vmf_error(PTR_ERR(folio));
+	if (folio_test_hwpoison(folio)) {
+		folio_unlock(folio);
+		folio_put(folio);
+		return VM_FAULT_HWPOISON;
+	}
+	if (!folio_test_uptodate(folio)) {
+		folio_zero_range(folio, 0, folio_size(folio));
+		folio_mark_uptodate(folio);
+	}
+	vmf->page = folio_file_page(folio, vmf->pgoff);
+	return VM_FAULT_LOCKED;
+}
+
+static const struct vm_operations_struct shmem_vm_ops = {
+	.fault = filemap_fault,
+};
+
+static int shmem_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	vma->vm_ops = &shmem_vm_ops;
+	return 0;
+}
+
+/* shmem_fallocate: PUNCH_HOLE unmaps and truncates; allocate instantiates. */
+static long shmem_fallocate(struct file *file, int mode, loff_t offset, loff_t len)
+{
+	struct inode *inode = file_inode(file);
+	struct address_space *mapping = file->f_mapping;
+	pgoff_t index, end;
+
+	if (mode & ~(FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE))
+		return -EOPNOTSUPP;
+	if (mode & FALLOC_FL_PUNCH_HOLE) {
+		loff_t unmap_start = round_up(offset, PAGE_SIZE);
+		loff_t unmap_end = round_down(offset + len, PAGE_SIZE) - 1;
+
+		if (!(mode & FALLOC_FL_KEEP_SIZE))
+			return -EOPNOTSUPP;
+		filemap_invalidate_lock(mapping);
+		if (unmap_end > unmap_start)
+			unmap_mapping_range(mapping, unmap_start,
+					    1 + unmap_end - unmap_start, 0);
+		truncate_inode_pages_range(mapping, offset, offset + len - 1);
+		filemap_invalidate_unlock(mapping);
+		return 0;
+	}
+	filemap_invalidate_lock_shared(mapping);
+	end = DIV_ROUND_UP(offset + len, PAGE_SIZE);
+	for (index = offset >> PAGE_SHIFT; index < end; index++) {
+		struct folio *folio = __filemap_get_folio(mapping, index,
+						FGP_LOCK | FGP_CREAT, mapping_gfp_mask(mapping));
+
+		if (IS_ERR(folio)) {
+			filemap_invalidate_unlock_shared(mapping);
+			return PTR_ERR(folio);
+		}
+		if (!folio_test_uptodate(folio)) {
+			folio_zero_range(folio, 0, folio_size(folio));
+			folio_mark_uptodate(folio);
+		}
+		folio_unlock(folio);
+		folio_put(folio);
+	}
+	filemap_invalidate_unlock_shared(mapping);
+	if (!(mode & FALLOC_FL_KEEP_SIZE) && offset + len > i_size_read(inode))
+		i_size_write(inode, offset + len);
+	return 0;
+}
+
+static const struct file_operations shmem_file_operations = {
+	.mmap = shmem_mmap,
+	.fallocate = shmem_fallocate,
+};
+
+/**
+ * shmem_file_setup - see fs.h.
+ * @flags: VM_NORESERVE and the like; ignored.
+ * Context: may sleep.  Return: the file or ERR_PTR(-ENOMEM).
+ */
+struct file *shmem_file_setup(const char *name, loff_t size, unsigned long flags)
+{
+	struct inode *inode = alloc_anon_inode(NULL);
+	struct file *file;
+
+	if (IS_ERR(inode))
+		return ERR_CAST(inode);
+	inode->i_size = size;
+	inode->i_fop = &shmem_file_operations;
+	inode->i_mapping->a_ops = &shmem_aops;
+	file = alloc_file_pseudo(inode, name, O_RDWR, &shmem_file_operations);
+	if (IS_ERR(file))
+		iput(inode);
+	return file;
+}
+
+/**
+ * shmem_file - is @file a shmem file (shmem_file_setup)?
+ * Context: any.  Return: true for a shmem file.
+ */
+bool shmem_file(struct file *file)
+{
+	return file && file->f_op == &shmem_file_operations;
+}
