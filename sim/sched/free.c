@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Free-running executor: real pthreads, real locks (shim_ctx->sched ==
+ * NULL), no control over the interleaving.  It exists for stress and TSan:
+ * real concurrency finds data races in the model that the controlled
+ * executors serialise away.  A watchdog reports a hang instead of hanging.
+ *
+ * Shim reports arrive through the global shim_report_sink, so one
+ * free-running execution at a time records them (others print).
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "sched_internal.h"
+
+struct free_run {
+	const struct sim_program *p;
+	void *world;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int finished;
+	bool done[SIM_MAX_THREADS];
+	struct sim_result *r;
+	size_t cap_v;
+	struct shim_ctx ctx;
+	struct shim_task task[SIM_MAX_THREADS];
+	char name[SIM_MAX_THREADS][8];
+	pthread_t pt[SIM_MAX_THREADS];
+};
+
+struct free_arg {
+	struct free_run *fr;
+	int tid;
+};
+
+static pthread_mutex_t sink_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct free_run *sink_run;
+static shim_report_fn saved_sink;
+
+static void record(struct free_run *fr, int tid, const char *checker, char *msg,
+		   const char *site)
+{
+	struct sim_result *r = fr->r;
+
+	pthread_mutex_lock(&fr->mu);
+	if (r->nv == fr->cap_v) {
+		size_t nc = fr->cap_v ? 2 * fr->cap_v : 4;
+		struct sim_violation *v = realloc(r->v, nc * sizeof(*v));
+
+		if (!v) {
+			pthread_mutex_unlock(&fr->mu);
+			free(msg);
+			return;
+		}
+		r->v = v;
+		fr->cap_v = nc;
+	}
+	r->v[r->nv++] = (struct sim_violation){
+		.step = 0, .tid = tid, .checker = strdup(checker), .msg = msg,
+		.site = site ? strdup(site) : NULL,
+	};
+	pthread_mutex_unlock(&fr->mu);
+}
+
+static void free_sink(enum shim_report_kind kind, const char *msg, const char *file, int line)
+{
+	struct free_run *fr;
+	char site[256];
+
+	pthread_mutex_lock(&sink_mu);
+	fr = sink_run;
+	pthread_mutex_unlock(&sink_mu);
+	if (!fr) {
+		fprintf(stderr, "%s: %s at %s:%d\n", shim_report_name(kind), msg ?: "",
+			file ?: "?", line);
+		return;
+	}
+	snprintf(site, sizeof(site), "%s:%d", file ?: "?", line);
+	record(fr, shim_current()->tid, shim_report_name(kind), strdup(msg ?: ""), site);
+}
+
+static __thread struct free_run *tl_free;
+
+/**
+ * sim_free_violation() - Record a violation in the free-running execution
+ * of the calling thread.
+ * @checker: checker name.
+ * @msg: malloc'ed message (consumed).
+ *
+ * Context: any.
+ * Return: true if recorded, false if the thread is not in a free run.
+ */
+bool sim_free_violation(const char *checker, char *msg)
+{
+	if (!tl_free)
+		return false;
+	record(tl_free, shim_current()->tid, checker, msg, NULL);
+	return true;
+}
+
+static void *free_thread(void *arg)
+{
+	struct free_arg *a = arg;
+	struct free_run *fr = a->fr;
+	int tid = a->tid;
+
+	free(a);
+	shim_ctx = &fr->ctx;
+	tl_free = fr;
+	shim_task_enter(&fr->task[tid]);
+	fr->p->thread(fr->world, tid);
+	shim_task_exit();
+	tl_free = NULL;
+	shim_ctx = NULL;
+	pthread_mutex_lock(&fr->mu);
+	fr->done[tid] = true;
+	fr->finished++;
+	pthread_cond_signal(&fr->cv);
+	pthread_mutex_unlock(&fr->mu);
+	return NULL;
+}
+
+/**
+ * sim_run_free() - One free-running execution with a watchdog.
+ * @p: the program.
+ * @o: options (timeout_ms).
+ * @r: the result: SIM_OK, SIM_VIOLATION, or SIM_HANG (the threads are then
+ *     left running and the world is not torn down: the process should exit).
+ *
+ * Context: blocks until the threads end or the watchdog fires.
+ * Return: @r->outcome.
+ */
+enum sim_outcome sim_run_free(const struct sim_program *p, const struct sim_run_opts *o,
+			      struct sim_result *r)
+{
+	struct free_run *fr = calloc(1, sizeof(*fr));
+	struct shim_ctx *saved_ctx = shim_ctx;
+	uint32_t ms = o->timeout_ms ?: 10000;
+	struct timespec dl;
+	int created = 0;
+
+	if (!fr) {
+		r->outcome = SIM_ERROR;
+		r->error = strdup("out of memory");
+		return r->outcome;
+	}
+	fr->p = p;
+	fr->r = r;
+	fr->ctx.slab = saved_ctx ? saved_ctx->slab : NULL;
+	pthread_mutex_init(&fr->mu, NULL);
+	pthread_cond_init(&fr->cv, NULL);
+	for (int t = 0; t < p->nthreads; t++) {
+		snprintf(fr->name[t], sizeof(fr->name[t]), "T%d", t & 63);
+		fr->task[t].tid = t;
+		fr->task[t].name = fr->name[t];
+	}
+	pthread_mutex_lock(&sink_mu);
+	if (!sink_run) {
+		sink_run = fr;
+		saved_sink = shim_report_sink;
+		shim_report_sink = free_sink;
+	}
+	pthread_mutex_unlock(&sink_mu);
+
+	shim_ctx = &fr->ctx;
+	tl_free = fr;
+	fr->world = p->setup ? p->setup(p->arg) : NULL;
+	for (; created < p->nthreads; created++) {
+		struct free_arg *a = malloc(sizeof(*a));
+
+		if (!a)
+			break;
+		*a = (struct free_arg){ .fr = fr, .tid = created };
+		if (pthread_create(&fr->pt[created], NULL, free_thread, a)) {
+			free(a);
+			break;
+		}
+	}
+	clock_gettime(CLOCK_REALTIME, &dl);
+	dl.tv_sec += ms / 1000;
+	dl.tv_nsec += (long)(ms % 1000) * 1000000;
+	if (dl.tv_nsec >= 1000000000) {
+		dl.tv_sec++;
+		dl.tv_nsec -= 1000000000;
+	}
+	pthread_mutex_lock(&fr->mu);
+	while (fr->finished < created)
+		if (pthread_cond_timedwait(&fr->cv, &fr->mu, &dl) == ETIMEDOUT)
+			break;
+	if (fr->finished < created) {
+		char *m = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&m, &len);
+
+		if (f) {
+			fprintf(f, "free-running: no progress after %u ms; still running:", ms);
+			for (int t = 0; t < created; t++)
+				if (!fr->done[t])
+					fprintf(f, " T%d", t);
+			fclose(f);
+		}
+		pthread_mutex_unlock(&fr->mu);
+		for (int t = 0; t < created; t++)
+			pthread_detach(fr->pt[t]);
+		r->outcome = SIM_HANG;
+		r->error = m;
+		/* fr and the world stay: the threads still use them. */
+		tl_free = NULL;
+		shim_ctx = saved_ctx;
+		return r->outcome;
+	}
+	pthread_mutex_unlock(&fr->mu);
+	for (int t = 0; t < created; t++)
+		pthread_join(fr->pt[t], NULL);
+	if (created < p->nthreads) {
+		r->outcome = SIM_ERROR;
+		r->error = strdup("could not start threads");
+	} else if (p->check) {
+		p->check(fr->world);
+	}
+	if (p->teardown)
+		p->teardown(fr->world);
+	tl_free = NULL;
+	shim_ctx = saved_ctx;
+	pthread_mutex_lock(&sink_mu);
+	if (sink_run == fr) {
+		shim_report_sink = saved_sink;
+		sink_run = NULL;
+	}
+	pthread_mutex_unlock(&sink_mu);
+	if (r->outcome == SIM_OK && r->nv)
+		r->outcome = SIM_VIOLATION;
+	pthread_cond_destroy(&fr->cv);
+	pthread_mutex_destroy(&fr->mu);
+	free(fr);
+	return r->outcome;
+}
