@@ -34,9 +34,12 @@ enum trace_op {
 	TOP_VCPU_CREATE,
 	/* fd = create_guest_memfd(H vm, size, flags, reserved0) */
 	TOP_CREATE_GUEST_MEMFD,
-	/* set_user_memory_region2(H vm, slot, flags, gpa, size, uaddr, H|num guest_memfd, guest_memfd_offset) */
+	/*
+	 * set_user_memory_region2(H vm, slot, flags, gpa, size, H|num uaddr, H|num guest_memfd, guest_memfd_offset)
+	 * uaddr as a handle means the address of that mapping (mmap/anon_mmap).
+	 */
 	TOP_SET_USER_MEMORY_REGION2,
-	/* set_user_memory_region(H vm, slot, flags, gpa, size, uaddr)  (v1 ioctl) */
+	/* set_user_memory_region(H vm, slot, flags, gpa, size, H|num uaddr)  (v1 ioctl) */
 	TOP_SET_USER_MEMORY_REGION,
 	/* set_memory_attributes(H vm, address, size, attributes, flags) */
 	TOP_SET_MEMORY_ATTRIBUTES,
@@ -196,7 +199,97 @@ struct trace {
 	struct trace_thread final;	/* runs alone, after all threads */
 };
 
-/* Parse/print (sim/trace/parse.c, print.c). */
+/*
+ * Bounds the parser enforces so that no input can make it use unbounded
+ * memory or time (traces/README.md, "Limits").
+ */
+#define TRACE_MAX_CALLS		1024	/* per section (setup, each thread, final) */
+#define TRACE_MAX_LINE		4096	/* bytes per line, newline excluded */
+#define TRACE_MAX_NAME		31	/* handle and thread names */
+#define TRACE_MAX_CAPS		8	/* cap= items in requires: */
+
+/*
+ * The op table (sim/trace/ops.c): one row per operation, used by the parser,
+ * the printer, the README and the backends alike.
+ */
+enum trace_arg_kind {
+	TARG_NUM = 0,		/* a number expression */
+	TARG_HANDLE,		/* "H": a handle bound earlier */
+	TARG_HANDLE_OR_NUM,	/* "H|num": a handle or a number (e.g. 0) */
+};
+
+/* Families of symbolic constants; an argument accepts the names of one. */
+enum trace_const_class {
+	TCC_NONE = 0,
+	TCC_VM_TYPE,		/* DEFAULT SW_PROTECTED SEV SEV_ES SNP TDX */
+	TCC_MEMSLOT_FLAGS,	/* LOG_DIRTY_PAGES READONLY GUEST_MEMFD */
+	TCC_GMEM_FLAGS,		/* MMAP INIT_SHARED NO_DIRECT_MAP */
+	TCC_ATTRS,		/* PRIVATE */
+	TCC_FALLOC_MODE,	/* KEEP_SIZE PUNCH_HOLE */
+	TCC_PROT,		/* PROT_NONE PROT_READ PROT_WRITE PROT_EXEC */
+	TCC_MMAP_FLAGS,		/* SHARED PRIVATE */
+	TCC_MADV,		/* DONTNEED REMOVE HUGEPAGE NOHUGEPAGE COLLAPSE */
+	TCC_CAP,		/* KVM_CAP_* without the prefix */
+	TCC_EXIT_REASON,	/* KVM_EXIT_* without the prefix */
+	TCC_EXIT_FLAGS,		/* KVM_MEMORY_EXIT_FLAG_*: PRIVATE */
+	TCC_ERRNO,		/* EINVAL, ... */
+	TCC_NR
+};
+
+/* How a plain number is printed when no symbolic name fits. */
+enum trace_num_fmt {
+	TFMT_DEC = 0,		/* 3 */
+	TFMT_HEX,		/* 0x80000000 */
+	TFMT_SIZE,		/* 2M, 4K, 0x1800 (K/M/G/T when exact) */
+	TFMT_BYTE,		/* 0x11 */
+};
+
+struct trace_arg_info {
+	const char *name;	/* spelling for "name=value" */
+	enum trace_arg_kind kind;
+	enum trace_const_class cls;	/* names accepted/printed, or TCC_NONE */
+	enum trace_num_fmt fmt;
+	bool has_default;	/* may be left out */
+	uint64_t def;
+};
+
+struct trace_op_info {
+	enum trace_op op;
+	const char *name;	/* spelling in the trace file */
+	int nargs;		/* every parsed call has exactly this many */
+	struct trace_arg_info args[TRACE_MAX_ARGS];
+	bool binds;		/* may be written "handle = op(...)" */
+	bool reads_value;	/* a number after "->" is the byte value read */
+	bool model_only;	/* the kvm backend reports it as skipped */
+	const char *doc;	/* one line, for the README and --help */
+};
+
+/* NULL for TOP_INVALID or anything out of range. */
+const struct trace_op_info *trace_op_info(enum trace_op op);
+/* TOP_INVALID if @name (not NUL-terminated, @len bytes) is not an op. */
+enum trace_op trace_op_lookup(const char *name, size_t len);
+/* Name of @value in @cls (exact match), or NULL. */
+const char *trace_const_name(enum trace_const_class cls, uint64_t value);
+/* 0 and *value set if @name is in @cls; -1 if not. */
+int trace_const_lookup(enum trace_const_class cls, const char *name, size_t len,
+		       uint64_t *value);
+/* True if @cls is a set of flag bits joined with '|' (not an enumeration). */
+bool trace_const_is_flags(enum trace_const_class cls);
+/* "EINVAL" for 22; NULL for an errno the language has no name for. */
+const char *trace_errno_name(int err);
+
+/*
+ * "fallocate(H fd, mode, offset, len)": the op's arguments in order, "H" on
+ * handles ("H|num" where a number may stand instead), "=default" on the
+ * optional ones.  Used by traces/README.md (a test keeps them in sync) and
+ * --help texts.  Cut to fit @len, always NUL-terminated.
+ */
+void trace_op_signature(enum trace_op op, char *buf, size_t len);
+
+/* A result with nothing in it (value = -2, as backends must start from). */
+void trace_result_init(struct trace_result *r);
+
+/* Parse/print (sim/trace/parse.c, print.c, result.c). */
 struct trace_error {
 	char file[256];
 	int line, col;
@@ -207,12 +300,18 @@ struct trace_error {
 int trace_parse_file(const char *path, struct trace *t, struct trace_error *err);
 int trace_parse_buf(const char *name, const char *buf, size_t len,
 		    struct trace *t, struct trace_error *err);
-/* Canonical text; returns a malloc'ed string. */
+/*
+ * Canonical text (traces/README.md, "Canonical form"); returns a malloc'ed
+ * string, NULL if memory ran out.  Comments are not kept.
+ */
 char *trace_print(const struct trace *t);
+/* Frees the call arrays; safe on an empty or already freed trace. */
 void trace_free(struct trace *t);
+/* Same meaning: path and call line numbers are not compared. */
 bool trace_equal(const struct trace *a, const struct trace *b);
 
 const char *trace_op_name(enum trace_op op);
+/* Any alternative matches (no "->" at all matches everything, skips too). */
 bool trace_result_matches(const struct trace_expect *e, const struct trace_result *r);
 /* Human-readable "EINVAL", "0x1", "exit(MEMORY_FAULT,...) EFAULT", "SIGBUS". */
 void trace_result_format(const struct trace_result *r, char *buf, size_t len);
