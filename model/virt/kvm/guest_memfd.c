@@ -1,0 +1,972 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Models virt/kvm/guest_memfd.c (ML-7.1, torvalds/linux @01f492e1; the
+ * 6.18 and 7.2-queued differences are selected by kvm->profile).
+ *
+ * Object model (spec §1.1): a gmem inode (page cache, creation flags, list
+ * of gmem files) and per KVM_CREATE_GUEST_MEMFD one gmem file (owning VM
+ * reference + bindings xarray: file page index -> memslot).  Memory belongs
+ * to the inode; bindings belong to the file.
+ *
+ * Locking (spec §7.1): slots_lock -> invalidate_lock -> folio lock ->
+ * mmu_lock.  kvm_gmem_get_pfn() and the user fault handler take no
+ * invalidate lock: they are ordered against punch-hole by folio locks,
+ * page-cache state and the mmu_invalidate protocol only.
+ */
+#include <linux/kvm_host.h>
+#include <linux/fs.h>
+#include <fcntl.h>
+#include <linux/mm.h>
+#include <linux/pagemap.h>
+#include <linux/slab.h>
+#include <linux/sched/signal.h>
+#include <shim/sched.h>
+#include <gmemsim/fdtable.h>
+
+#include "kvm_mm.h"
+
+/* Pseudo-fs limit (MAX_LFS_FILESIZE) used by the VFS fallocate checks. */
+#define KVM_GMEM_MAXBYTES	((loff_t)LLONG_MAX)
+
+static const struct file_operations kvm_gmem_fops;
+static const struct address_space_operations kvm_gmem_aops;
+static const struct vm_operations_struct kvm_gmem_vm_ops;
+
+static inline struct gmem_inode *GMEM_I(struct inode *inode)
+{
+	return inode->i_private;
+}
+
+static inline bool kvm_gmem_supports_mmap(struct inode *inode)
+{
+	return GMEM_I(inode)->flags & GUEST_MEMFD_FLAG_MMAP;
+}
+
+static pgoff_t kvm_gmem_get_index(struct kvm_memory_slot *slot, gfn_t gfn)
+{
+	return gfn - slot->base_gfn + slot->gmem.pgoff;
+}
+
+static kvm_pfn_t kvm_gmem_folio_file_pfn(struct folio *folio, pgoff_t index)
+{
+	return folio_pfn(folio) + (index & (folio_nr_pages(folio) - 1));
+}
+
+/*
+ * A locked, referenced folio at @index, allocated if absent.  Not zeroed:
+ * "uptodate" means initialised, done lazily by the users (spec §1.3).
+ */
+static struct folio *kvm_gmem_get_folio(struct inode *inode, pgoff_t index)
+{
+	return __filemap_get_folio(inode->i_mapping, index,
+				   FGP_LOCK | FGP_ACCESSED | FGP_CREAT,
+				   mapping_gfp_mask(inode->i_mapping));
+}
+
+static enum kvm_gfn_range_filter kvm_gmem_get_invalidate_filter(struct inode *inode)
+{
+	struct gmem_file *f;
+
+	/* Before 5d3341d684be (B-07) the filter was always PRIVATE. */
+	f = list_first_entry_or_null(&GMEM_I(inode)->gmem_file_list,
+				     struct gmem_file, entry);
+	if (f && f->profile == KVM_PROFILE_6_18)
+		return KVM_FILTER_PRIVATE;
+	if (GMEM_I(inode)->flags & GUEST_MEMFD_FLAG_INIT_SHARED)
+		return KVM_FILTER_SHARED;
+	return KVM_FILTER_PRIVATE;
+}
+
+/* Context: invalidate_lock held; takes f->kvm->mmu_lock (write). */
+static void __kvm_gmem_invalidate_begin(struct gmem_file *f, pgoff_t start,
+					pgoff_t end,
+					enum kvm_gfn_range_filter attr_filter)
+{
+	bool flush = false, found_memslot = false;
+	struct kvm_memory_slot *slot;
+	struct kvm *kvm = f->kvm;
+	unsigned long index;
+
+	xa_for_each_range(&f->bindings, index, slot, start, end - 1) {
+		pgoff_t pgoff = slot->gmem.pgoff;
+		struct kvm_gfn_range gfn_range = {
+			.start = slot->base_gfn + max(pgoff, start) - pgoff,
+			.end = slot->base_gfn + min(pgoff + slot->npages, end) - pgoff,
+			.slot = slot,
+			.may_block = true,
+			.attr_filter = attr_filter,
+		};
+
+		if (!found_memslot) {
+			found_memslot = true;
+			write_lock(&kvm->mmu_lock);
+			kvm_mmu_invalidate_begin(kvm);
+		}
+		flush |= kvm_mmu_unmap_gfn_range(kvm, &gfn_range);
+	}
+
+	if (flush)
+		kvm_flush_remote_tlbs(kvm);
+	if (found_memslot)
+		write_unlock(&kvm->mmu_lock);
+}
+
+static void kvm_gmem_invalidate_begin(struct inode *inode, pgoff_t start,
+				      pgoff_t end)
+{
+	enum kvm_gfn_range_filter attr_filter = kvm_gmem_get_invalidate_filter(inode);
+	struct gmem_file *f;
+
+	list_for_each_entry(f, &GMEM_I(inode)->gmem_file_list, entry)
+		__kvm_gmem_invalidate_begin(f, start, end, attr_filter);
+}
+
+/* Context: invalidate_lock held; takes f->kvm->mmu_lock (write). */
+static void __kvm_gmem_invalidate_end(struct gmem_file *f, pgoff_t start,
+				      pgoff_t end)
+{
+	struct kvm *kvm = f->kvm;
+	unsigned long index = start;
+
+	/* Same predicate as begin: bindings cannot change in between. */
+	if (xa_find(&f->bindings, &index, end - 1, XA_PRESENT)) {
+		write_lock(&kvm->mmu_lock);
+		kvm_mmu_invalidate_end(kvm);
+		write_unlock(&kvm->mmu_lock);
+	}
+}
+
+static void kvm_gmem_invalidate_end(struct inode *inode, pgoff_t start,
+				    pgoff_t end)
+{
+	struct gmem_file *f;
+
+	list_for_each_entry(f, &GMEM_I(inode)->gmem_file_list, entry)
+		__kvm_gmem_invalidate_end(f, start, end);
+}
+
+static long kvm_gmem_punch_hole(struct inode *inode, loff_t offset, loff_t len)
+{
+	pgoff_t start = offset >> PAGE_SHIFT;
+	pgoff_t end = (offset + len) >> PAGE_SHIFT;
+
+	filemap_invalidate_lock(inode->i_mapping);
+
+	sched_point("punch:invalidate-begin");
+	kvm_gmem_invalidate_begin(inode, start, end);
+
+	sched_point("punch:truncate");
+	truncate_inode_pages_range(inode->i_mapping, offset, offset + len - 1);
+
+	sched_point("punch:invalidate-end");
+	kvm_gmem_invalidate_end(inode, start, end);
+
+	filemap_invalidate_unlock(inode->i_mapping);
+	return 0;
+}
+
+static long kvm_gmem_allocate(struct inode *inode, loff_t offset, loff_t len)
+{
+	struct address_space *mapping = inode->i_mapping;
+	pgoff_t start, index, end;
+	int r;
+
+	/* The size of a guest_memfd never changes. */
+	if (offset + len > i_size_read(inode))
+		return -EINVAL;
+
+	filemap_invalidate_lock_shared(mapping);
+
+	start = offset >> PAGE_SHIFT;
+	end = (offset + len) >> PAGE_SHIFT;
+
+	r = 0;
+	for (index = start; index < end; ) {
+		struct folio *folio;
+
+		if (signal_pending(current)) {
+			r = -EINTR;
+			break;
+		}
+
+		folio = kvm_gmem_get_folio(inode, index);
+		if (IS_ERR(folio)) {
+			r = PTR_ERR(folio);
+			break;
+		}
+
+		index = folio_next_index(folio);
+
+		folio_unlock(folio);
+		folio_put(folio);
+
+		if (WARN_ON_ONCE(!index))
+			break;
+
+		cond_resched();
+	}
+
+	filemap_invalidate_unlock_shared(mapping);
+	return r;
+}
+
+static long kvm_gmem_fallocate(struct file *file, int mode, loff_t offset,
+			       loff_t len)
+{
+	int ret;
+
+	if (!(mode & FALLOC_FL_KEEP_SIZE))
+		return -EOPNOTSUPP;
+	if (mode & ~(FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE))
+		return -EOPNOTSUPP;
+	if (!PAGE_ALIGNED(offset) || !PAGE_ALIGNED(len))
+		return -EINVAL;
+
+	if (mode & FALLOC_FL_PUNCH_HOLE)
+		ret = kvm_gmem_punch_hole(file_inode(file), offset, len);
+	else
+		ret = kvm_gmem_allocate(file_inode(file), offset, len);
+
+	if (!ret)
+		file_modified(file);
+	return ret;
+}
+
+/**
+ * vfs_fallocate() - the VFS checks before ->fallocate (fs/open.c), then it.
+ * @file: any file
+ * @mode: FALLOC_FL_*
+ * @offset: byte offset
+ * @len: byte length
+ *
+ * Context: may block (the file system's locks).
+ * Return: 0 or negative errno.
+ */
+long vfs_fallocate(struct file *file, int mode, loff_t offset, loff_t len)
+{
+	if (offset < 0 || len <= 0)
+		return -EINVAL;
+	if (mode & ~(FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE))
+		return -EOPNOTSUPP;
+	/* Punching a hole must keep the size. */
+	if ((mode & FALLOC_FL_PUNCH_HOLE) && !(mode & FALLOC_FL_KEEP_SIZE))
+		return -EOPNOTSUPP;
+	if (!(file->f_mode & FMODE_WRITE))
+		return -EBADF;
+	if ((u64)offset + (u64)len > (u64)KVM_GMEM_MAXBYTES)
+		return -EFBIG;
+	if (!file->f_op->fallocate)
+		return -EOPNOTSUPP;
+	return file->f_op->fallocate(file, mode, offset, len);
+}
+
+/*
+ * Last close of a gmem fd (spec §1.7): clear every bound slot's file
+ * pointer, zap the file's guest mappings, unlink the file, drop the VM.
+ * Context: takes slots_lock then the invalidate lock.
+ */
+static int kvm_gmem_release(struct inode *inode, struct file *file)
+{
+	struct gmem_file *f = file->private_data;
+	struct kvm_memory_slot *slot;
+	struct kvm *kvm = f->kvm;
+	unsigned long index;
+
+	/* Excludes memslot create/delete, i.e. kvm_gmem_bind/unbind(). */
+	mutex_lock(&kvm->slots_lock);
+	filemap_invalidate_lock(inode->i_mapping);
+
+	sched_point("release:clear-slots");
+	xa_for_each(&f->bindings, index, slot)
+		WRITE_ONCE(slot->gmem.file, NULL);
+
+	/* All guest mappings of this file go, whatever the attributes. */
+	sched_point("release:zap");
+	__kvm_gmem_invalidate_begin(f, 0, -1UL,
+				    kvm_gmem_get_invalidate_filter(inode));
+	__kvm_gmem_invalidate_end(f, 0, -1UL);
+
+	list_del(&f->entry);
+
+	filemap_invalidate_unlock(inode->i_mapping);
+	mutex_unlock(&kvm->slots_lock);
+
+	xa_destroy(&f->bindings);
+	kfree(f);
+
+	kvm_put_kvm(kvm);
+	return 0;
+}
+
+/* A counted reference, or NULL if the file is gone or dying (B-03/B-04). */
+static struct file *kvm_gmem_get_file(struct kvm_memory_slot *slot)
+{
+	return get_file_active(&slot->gmem.file);
+}
+
+/* ---- user mappings (6.18+, spec §1.8) ------------------------------------ */
+
+static vm_fault_t kvm_gmem_fault_user_mapping(struct vm_fault *vmf)
+{
+	struct inode *inode = file_inode(vmf->vma->vm_file);
+	vm_fault_t ret = VM_FAULT_LOCKED;
+	struct folio *folio;
+
+	if (((loff_t)vmf->pgoff << PAGE_SHIFT) >= i_size_read(inode))
+		return VM_FAULT_SIGBUS;
+
+	/* Without per-page shareability all memory is private. */
+	if (!(GMEM_I(inode)->flags & GUEST_MEMFD_FLAG_INIT_SHARED))
+		return VM_FAULT_SIGBUS;
+
+	folio = kvm_gmem_get_folio(inode, vmf->pgoff);
+	if (IS_ERR(folio)) {
+		if (PTR_ERR(folio) == -EAGAIN)
+			return VM_FAULT_RETRY;
+		return vmf_error(PTR_ERR(folio));
+	}
+
+	if (WARN_ON_ONCE(folio_test_large(folio))) {
+		ret = VM_FAULT_SIGBUS;
+		goto out_folio;
+	}
+
+	if (!folio_test_uptodate(folio)) {
+		clear_highpage(folio_page(folio, 0));
+		folio_mark_uptodate(folio);
+	}
+
+	vmf->page = folio_file_page(folio, vmf->pgoff);
+
+out_folio:
+	if (ret != VM_FAULT_LOCKED) {
+		folio_unlock(folio);
+		folio_put(folio);
+	}
+	return ret;
+}
+
+static const struct vm_operations_struct kvm_gmem_vm_ops = {
+	.fault = kvm_gmem_fault_user_mapping,
+};
+
+static int kvm_gmem_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	if (!kvm_gmem_supports_mmap(file_inode(file)))
+		return -ENODEV;
+
+	/* Copy-on-write of guest memory is not allowed. */
+	if ((vma->vm_flags & (VM_SHARED | VM_MAYSHARE)) !=
+	    (VM_SHARED | VM_MAYSHARE))
+		return -EINVAL;
+
+	vma->vm_ops = &kvm_gmem_vm_ops;
+	return 0;
+}
+
+static const struct file_operations kvm_gmem_fops = {
+	.mmap		= kvm_gmem_mmap,
+	.release	= kvm_gmem_release,
+	.fallocate	= kvm_gmem_fallocate,
+};
+
+/**
+ * kvm_gmem_is_gmem_file() - is @file a guest_memfd?
+ * @file: any file
+ *
+ * Context: any.
+ * Return: true for files created by kvm_gmem_create().
+ */
+bool kvm_gmem_is_gmem_file(struct file *file)
+{
+	return file && file->f_op == &kvm_gmem_fops;
+}
+
+/* ---- address_space operations (spec §1.6) -------------------------------- */
+
+static int kvm_gmem_migrate_folio(struct address_space *mapping,
+				  struct folio *dst, struct folio *src, int mode)
+{
+	/* The mapping is unmovable: never expected. */
+	WARN_ON_ONCE(1);
+	return -EINVAL;
+}
+
+static int kvm_gmem_error_folio(struct address_space *mapping,
+				struct folio *folio)
+{
+	pgoff_t start, end;
+
+	filemap_invalidate_lock_shared(mapping);
+
+	start = folio->index;
+	end = start + folio_nr_pages(folio);
+
+	/* Zap the guest mappings but keep the folio: get_pfn now fails. */
+	kvm_gmem_invalidate_begin(mapping->host, start, end);
+	sched_point("hwpoison:invalidated");
+	kvm_gmem_invalidate_end(mapping->host, start, end);
+
+	filemap_invalidate_unlock_shared(mapping);
+	return MF_DELAYED;
+}
+
+static void kvm_gmem_free_folio(struct folio *folio)
+{
+	kvm_pfn_t pfn = folio_pfn(folio);
+	int order = folio_order(folio);
+
+	kvm_arch_gmem_invalidate(pfn, pfn + (1ul << order));
+}
+
+static bool kvm_gmem_dirty_folio(struct address_space *mapping,
+				 struct folio *folio)
+{
+	/* Never written back. */
+	return false;
+}
+
+static const struct address_space_operations kvm_gmem_aops = {
+	.dirty_folio		= kvm_gmem_dirty_folio,
+	.migrate_folio		= kvm_gmem_migrate_folio,
+	.error_remove_folio	= kvm_gmem_error_folio,
+	.free_folio		= kvm_gmem_free_folio,
+};
+
+/* ---- creation (spec §1.2) ------------------------------------------------ */
+
+static void kvm_gmem_free_inode(struct inode *inode)
+{
+	struct gmem_inode *gi = GMEM_I(inode);
+
+	/* ->free_inode owns the inode's memory (alloc_anon_inode's kzalloc). */
+	inode->i_private = NULL;
+	kfree(gi);
+	kfree(inode);
+}
+
+static const struct super_operations kvm_gmem_super_operations = {
+	.free_inode = kvm_gmem_free_inode,
+};
+
+static struct super_block kvm_gmem_sb = {
+	.s_op = &kvm_gmem_super_operations,
+};
+
+static struct inode *kvm_gmem_inode_create(loff_t size, u64 flags)
+{
+	struct gmem_inode *gi;
+	struct inode *inode;
+
+	gi = kzalloc(sizeof(*gi), GFP_KERNEL);
+	if (!gi)
+		return ERR_PTR(-ENOMEM);
+	INIT_LIST_HEAD(&gi->gmem_file_list);
+	gi->flags = flags;
+
+	inode = alloc_anon_inode(&kvm_gmem_sb);
+	if (IS_ERR_OR_NULL(inode)) {
+		kfree(gi);
+		return inode ? inode : ERR_PTR(-ENOMEM);
+	}
+	gi->inode = inode;
+	inode->i_private = gi;
+	inode->i_size = size;
+	inode->i_mapping->a_ops = &kvm_gmem_aops;
+	/* Never read or written by host paths, never migrated (B-21). */
+	mapping_set_inaccessible(inode->i_mapping);
+	mapping_set_unmovable(inode->i_mapping);
+	return inode;
+}
+
+/**
+ * kvm_gmem_get_supported_flags() - creation flags KVM_CREATE_GUEST_MEMFD
+ * accepts (also KVM_CAP_GUEST_MEMFD_FLAGS).
+ * @kvm: the VM, or NULL for the /dev/kvm query
+ *
+ * Context: any.
+ * Return: a GUEST_MEMFD_FLAG_* mask.
+ */
+u64 kvm_gmem_get_supported_flags(struct kvm *kvm)
+{
+	u64 flags = GUEST_MEMFD_FLAG_MMAP;
+
+	if (!kvm || kvm_arch_supports_gmem_init_shared(kvm))
+		flags |= GUEST_MEMFD_FLAG_INIT_SHARED;
+	return flags;
+}
+
+static int __kvm_gmem_create(struct kvm *kvm, loff_t size, u64 flags)
+{
+	struct gmem_file *f;
+	struct inode *inode;
+	struct file *file;
+	int fd, err;
+
+	f = kzalloc(sizeof(*f), GFP_KERNEL);
+	if (!f)
+		return -ENOMEM;
+
+	inode = kvm_gmem_inode_create(size, flags);
+	if (IS_ERR(inode)) {
+		err = PTR_ERR(inode);
+		goto err_gmem;
+	}
+
+	file = alloc_file_pseudo(inode, "[kvm-gmem]", O_RDWR, &kvm_gmem_fops);
+	if (IS_ERR_OR_NULL(file)) {
+		err = file ? PTR_ERR(file) : -ENOMEM;
+		goto err_inode;
+	}
+	file->f_flags |= O_LARGEFILE;
+	file->f_mode |= FMODE_READ | FMODE_WRITE;
+
+	kvm_get_kvm(kvm);
+	f->kvm = kvm;
+	f->profile = kvm->profile;
+	xa_init(&f->bindings);
+	list_add(&f->entry, &GMEM_I(inode)->gmem_file_list);
+	file->private_data = f;
+
+	fd = fd_install_new(current_files, file);
+	if (fd < 0) {
+		/* The release path undoes everything above. */
+		fput(file);
+		return fd;
+	}
+	return fd;
+
+err_inode:
+	iput(inode);
+err_gmem:
+	kfree(f);
+	return err;
+}
+
+/**
+ * kvm_gmem_create() - KVM_CREATE_GUEST_MEMFD after the copy-in; checks in
+ * the kernel's order (spec §1.2).
+ * @kvm: the VM
+ * @args: size, flags (reserved[] is not checked)
+ *
+ * Context: may block.
+ * Return: the new fd (in current_files), or negative errno.
+ */
+int kvm_gmem_create(struct kvm *kvm, const struct kvm_create_guest_memfd *args)
+{
+	loff_t size = args->size;
+	u64 flags = args->flags;
+
+	if (flags & ~kvm_gmem_get_supported_flags(kvm))
+		return -EINVAL;
+
+	if (size <= 0 || !PAGE_ALIGNED(size))
+		return -EINVAL;
+
+	return __kvm_gmem_create(kvm, size, flags);
+}
+
+/* ---- bind / unbind (spec §1.10, §1.11) ----------------------------------- */
+
+/**
+ * kvm_gmem_bind() - bind @slot to file range [@offset, @offset + size).
+ * @kvm: the VM
+ * @slot: the new (not yet visible) memslot
+ * @fd: guest_memfd fd in the caller's table
+ * @offset: byte offset in the file
+ *
+ * Context: slots_lock held; takes the invalidate lock.
+ * Return: 0, -EBADF, -EINVAL, or -EEXIST (7.2 overlap).
+ */
+int kvm_gmem_bind(struct kvm *kvm, struct kvm_memory_slot *slot,
+		  unsigned int fd, loff_t offset)
+{
+	loff_t size = slot->npages << PAGE_SHIFT;
+	unsigned long start, end, idx;
+	struct gmem_file *f;
+	struct inode *inode;
+	struct file *file;
+	bool oob;
+	int r = -EINVAL;
+
+	file = fget(fd);
+	if (!file)
+		return -EBADF;
+
+	if (file->f_op != &kvm_gmem_fops)
+		goto err;
+
+	f = file->private_data;
+	if (f->kvm != kvm)
+		goto err;
+
+	inode = file_inode(file);
+
+	if (kvm->profile >= KVM_PROFILE_7_2)
+		/* Overflow-safe bounds check (B-16). */
+		oob = (u64)offset > (u64)i_size_read(inode) ||
+		      (u64)size > (u64)i_size_read(inode) - (u64)offset;
+	else
+		/* Signed loff_t sum; wraps like the kernel (-fno-strict-overflow). */
+		oob = (loff_t)((u64)offset + (u64)size) > i_size_read(inode);
+	if (offset < 0 || !PAGE_ALIGNED(offset) || oob)
+		goto err;
+
+	filemap_invalidate_lock(inode->i_mapping);
+
+	start = offset >> PAGE_SHIFT;
+	end = start + slot->npages;
+
+	idx = start;
+	if (!xa_empty(&f->bindings) &&
+	    xa_find(&f->bindings, &idx, end - 1, XA_PRESENT)) {
+		filemap_invalidate_unlock(inode->i_mapping);
+		/* B-17: 7.2 reports an overlapping binding as -EEXIST. */
+		if (kvm->profile >= KVM_PROFILE_7_2)
+			r = -EEXIST;
+		goto err;
+	}
+
+	/* No reference: release clears this under slots_lock (B-03). */
+	WRITE_ONCE(slot->gmem.file, file);
+	slot->gmem.pgoff = start;
+	if (kvm_gmem_supports_mmap(inode))
+		slot->flags |= KVM_MEMSLOT_GMEM_ONLY;
+
+	/* The kernel ignores a failure here; so does the model (see I-5). */
+	xa_store_range(&f->bindings, start, end - 1, slot, GFP_KERNEL);
+	filemap_invalidate_unlock(inode->i_mapping);
+
+	r = 0;
+err:
+	fput(file);
+	return r;
+}
+
+static void __kvm_gmem_unbind(struct kvm_memory_slot *slot, struct gmem_file *f)
+{
+	unsigned long start = slot->gmem.pgoff;
+	unsigned long end = start + slot->npages;
+
+	xa_store_range(&f->bindings, start, end - 1, NULL, GFP_KERNEL);
+
+	/* Pairs with kvm_gmem_release() reading the bindings under slots_lock. */
+	WRITE_ONCE(slot->gmem.file, NULL);
+}
+
+/**
+ * kvm_gmem_unbind() - remove @slot's binding (memslot deletion).
+ * @slot: a slot with KVM_MEM_GUEST_MEMFD
+ *
+ * Context: slots_lock held; takes the invalidate lock unless the file is
+ * dying (then release cannot run before slots_lock is dropped).
+ */
+void kvm_gmem_unbind(struct kvm_memory_slot *slot)
+{
+	struct file *file;
+
+	/* Release already cleared the bindings. */
+	if (!slot->gmem.file)
+		return;
+
+	file = kvm_gmem_get_file(slot);
+
+	/*
+	 * The file is dying: release is pending and blocked on slots_lock,
+	 * which we hold, so its gmem_file is still valid.  Remove the
+	 * bindings now or release would walk a freed slot (the UAF fix).
+	 */
+	if (!file) {
+		sched_point("unbind:dying-file");
+		__kvm_gmem_unbind(slot, slot->gmem.file->private_data);
+		return;
+	}
+
+	filemap_invalidate_lock(file->f_mapping);
+	__kvm_gmem_unbind(slot, file->private_data);
+	filemap_invalidate_unlock(file->f_mapping);
+
+	fput(file);
+}
+
+/* ---- get_pfn (spec §1.12) ------------------------------------------------ */
+
+static struct folio *__kvm_gmem_get_pfn(struct file *file,
+					struct kvm_memory_slot *slot,
+					pgoff_t index, kvm_pfn_t *pfn,
+					int *max_order)
+{
+	struct file *slot_file = READ_ONCE(slot->gmem.file);
+	struct gmem_file *f = file->private_data;
+	struct folio *folio;
+
+	/* A recycled struct file is a different file (B-03). */
+	if (file != slot_file) {
+		WARN_ON_ONCE(slot_file);
+		return ERR_PTR(-EFAULT);
+	}
+
+	if (xa_load(&f->bindings, index) != slot) {
+		WARN_ON_ONCE(xa_load(&f->bindings, index));
+		return ERR_PTR(-EIO);
+	}
+
+	sched_point("get_pfn:folio");
+	folio = kvm_gmem_get_folio(file_inode(file), index);
+	if (IS_ERR(folio))
+		return folio;
+
+	if (folio_test_hwpoison(folio)) {
+		folio_unlock(folio);
+		folio_put(folio);
+		return ERR_PTR(-EHWPOISON);
+	}
+
+	*pfn = kvm_gmem_folio_file_pfn(folio, index);
+	if (max_order)
+		*max_order = 0;
+
+	return folio;
+}
+
+/**
+ * kvm_gmem_get_pfn() - the pfn backing @gfn of gmem slot @slot.
+ * @kvm: the VM
+ * @slot: a gmem memslot
+ * @gfn: guest frame inside @slot
+ * @pfn: out: host pfn
+ * @page: out: the page, with a reference the caller drops (put_page)
+ * @max_order: out (optional): largest mappable order (always 0)
+ *
+ * Context: kvm->srcu held (slot lifetime); takes the folio lock; no
+ * invalidate lock (the mmu_invalidate protocol protects the result).
+ * Return: 0, -EFAULT (file gone), -EIO (binding mismatch), -EHWPOISON,
+ * -ENOMEM/-EINTR from allocation, or the arch prepare error.
+ */
+int kvm_gmem_get_pfn(struct kvm *kvm, struct kvm_memory_slot *slot, gfn_t gfn,
+		     kvm_pfn_t *pfn, struct page **page, int *max_order)
+{
+	pgoff_t index = kvm_gmem_get_index(slot, gfn);
+	struct folio *folio;
+	struct file *file;
+	bool was_uptodate;
+	int r = 0;
+
+	file = kvm_gmem_get_file(slot);
+	if (!file)
+		return -EFAULT;
+
+	folio = __kvm_gmem_get_pfn(file, slot, index, pfn, max_order);
+	if (IS_ERR(folio)) {
+		r = PTR_ERR(folio);
+		goto out_fput;
+	}
+
+	was_uptodate = folio_test_uptodate(folio);
+	if (!was_uptodate) {
+		clear_highpage(folio_page(folio, 0));
+		folio_mark_uptodate(folio);
+	}
+
+	/*
+	 * 7.1 prepares on every call (B-22); 6.18 treated uptodate as
+	 * "prepared" and skipped it.
+	 */
+	if (kvm->profile != KVM_PROFILE_6_18 || !was_uptodate) {
+		sched_point("get_pfn:prepare");
+		r = kvm_arch_gmem_prepare(kvm, gfn, *pfn, folio_order(folio));
+	}
+
+	folio_unlock(folio);
+
+	if (!r)
+		*page = folio_file_page(folio, index);
+	else
+		folio_put(folio);
+
+out_fput:
+	fput(file);
+	return r;
+}
+
+/* ---- populate (spec §1.13) ----------------------------------------------- */
+
+static int __kvm_gmem_populate(struct kvm *kvm, struct kvm_memory_slot *slot,
+			       struct file *file, gfn_t gfn,
+			       struct page *src_page,
+			       kvm_gmem_populate_cb post_populate, void *opaque)
+{
+	pgoff_t index = kvm_gmem_get_index(slot, gfn);
+	struct folio *folio;
+	kvm_pfn_t pfn;
+	int ret;
+
+	folio = __kvm_gmem_get_pfn(file, slot, index, &pfn, NULL);
+	if (IS_ERR(folio))
+		return PTR_ERR(folio);
+
+	folio_unlock(folio);
+
+	if (!kvm_range_has_memory_attributes(kvm, gfn, gfn + 1,
+					     KVM_MEMORY_ATTRIBUTE_PRIVATE,
+					     KVM_MEMORY_ATTRIBUTE_PRIVATE)) {
+		ret = -EINVAL;
+		goto out_put_folio;
+	}
+
+	ret = post_populate(kvm, gfn, pfn, src_page, opaque);
+	if (!ret)
+		folio_mark_uptodate(folio);
+
+out_put_folio:
+	folio_put(folio);
+	return ret;
+}
+
+/* 6.18: one invalidate lock around the loop, uptodate folios -EEXIST. */
+static long kvm_gmem_populate_618(struct kvm *kvm, struct kvm_memory_slot *slot,
+				  struct file *file, gfn_t start_gfn,
+				  void __user *src, long npages,
+				  kvm_gmem_populate_cb post_populate,
+				  void *opaque)
+{
+	long i;
+	int ret = 0;
+
+	filemap_invalidate_lock(file->f_mapping);
+	for (i = 0; i < npages; i++) {
+		gfn_t gfn = start_gfn + i;
+		pgoff_t index = kvm_gmem_get_index(slot, gfn);
+		struct page *src_page = NULL;
+		struct folio *folio;
+		kvm_pfn_t pfn;
+
+		if (signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+
+		folio = __kvm_gmem_get_pfn(file, slot, index, &pfn, NULL);
+		if (IS_ERR(folio)) {
+			ret = PTR_ERR(folio);
+			break;
+		}
+		if (folio_test_uptodate(folio)) {
+			folio_unlock(folio);
+			folio_put(folio);
+			ret = -EEXIST;
+			break;
+		}
+		folio_unlock(folio);
+
+		if (!kvm_range_has_memory_attributes(kvm, gfn, gfn + 1,
+						     KVM_MEMORY_ATTRIBUTE_PRIVATE,
+						     KVM_MEMORY_ATTRIBUTE_PRIVATE)) {
+			ret = -EINVAL;
+			goto put_folio_and_exit;
+		}
+
+		/* The 6.18 callbacks pinned the source themselves, here. */
+		if (src) {
+			long n = get_user_pages_fast((unsigned long)src + i * PAGE_SIZE,
+						     1, 0, &src_page);
+			if (n != 1) {
+				ret = n < 0 ? n : -ENOMEM;
+				goto put_folio_and_exit;
+			}
+		}
+		ret = post_populate(kvm, gfn, pfn, src_page, opaque);
+		if (src_page)
+			put_page(src_page);
+		if (!ret)
+			folio_mark_uptodate(folio);
+put_folio_and_exit:
+		folio_put(folio);
+		if (ret)
+			break;
+	}
+	filemap_invalidate_unlock(file->f_mapping);
+	return ret && !i ? ret : i;
+}
+
+/**
+ * kvm_gmem_populate() - fill and "encrypt" gmem pages before launch (SNP
+ * LAUNCH_UPDATE / TDX INIT_MEM_REGION).
+ * @kvm: the VM
+ * @start_gfn: first gfn (must be PRIVATE and gmem-backed)
+ * @src: user address of the source pages, or NULL
+ * @npages: pages to populate
+ * @post_populate: arch callback per page
+ * @opaque: for @post_populate
+ *
+ * Context: slots_lock held; per page takes the invalidate lock (after
+ * pinning the source, never under it).
+ * Return: pages populated if any, else the first error.
+ */
+long kvm_gmem_populate(struct kvm *kvm, gfn_t start_gfn, void __user *src,
+		       long npages, kvm_gmem_populate_cb post_populate,
+		       void *opaque)
+{
+	struct kvm_memory_slot *slot;
+	struct file *file;
+	long i, ret = 0;
+
+	lockdep_assert_held(&kvm->slots_lock);
+
+	if (WARN_ON_ONCE(npages <= 0))
+		return -EINVAL;
+	if (WARN_ON_ONCE(!PAGE_ALIGNED((unsigned long)src)))
+		return -EINVAL;
+
+	slot = gfn_to_memslot(kvm, start_gfn);
+	if (!kvm_slot_has_gmem(slot))
+		return -EINVAL;
+
+	file = kvm_gmem_get_file(slot);
+	if (!file)
+		return -EFAULT;
+
+	npages = min_t(unsigned long, slot->npages - (start_gfn - slot->base_gfn),
+		       npages);
+
+	if (kvm->profile == KVM_PROFILE_6_18) {
+		ret = kvm_gmem_populate_618(kvm, slot, file, start_gfn, src,
+					    npages, post_populate, opaque);
+		fput(file);
+		return ret;
+	}
+
+	for (i = 0; i < npages; i++) {
+		struct page *src_page = NULL;
+
+		if (signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+
+		/* Pin before the invalidate lock: mmap_lock nests outside it. */
+		if (src) {
+			ret = get_user_pages_fast((unsigned long)src + i * PAGE_SIZE,
+						  1, 0, &src_page);
+			if (ret < 0)
+				break;
+			if (ret != 1) {
+				ret = -ENOMEM;
+				break;
+			}
+		}
+
+		filemap_invalidate_lock(file->f_mapping);
+		ret = __kvm_gmem_populate(kvm, slot, file, start_gfn + i,
+					  src_page, post_populate, opaque);
+		filemap_invalidate_unlock(file->f_mapping);
+
+		if (src_page)
+			put_page(src_page);
+		if (ret)
+			break;
+	}
+
+	fput(file);
+	return ret && !i ? ret : i;
+}

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Internals of the model backend shared by its files (model_backend.c:
+ * world, handles, results; model_ops.c: one function per trace op;
+ * model_checks.c: checkers and the contents shadow).
+ */
+#ifndef GMEMSIM_MODEL_INTERNAL_H
+#define GMEMSIM_MODEL_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "backend/backend.h"
+#include <gmemsim/fdtable.h>
+
+#define MODEL_MAX_VIOL	64
+#define MODEL_MAX_VMS	32
+
+struct kvm;
+struct mm_world;
+struct file;
+
+enum model_handle_kind { MH_NONE = 0, MH_FD, MH_MAP, MH_PIN };
+
+struct model_handle {
+	enum model_handle_kind kind;
+	enum trace_op defined_by;
+	int fd;				/* MH_FD */
+	unsigned long addr, len;	/* MH_MAP */
+	unsigned long pfn;		/* MH_PIN */
+};
+
+/* Contents shadow: see model_checks.c. */
+struct model_shadow;
+
+struct gmem_backend {
+	const struct trace *t;
+	int profile;
+	bool contents_bytes;
+	struct files_struct files;
+	struct mm_world *mm;
+	struct model_handle h[TRACE_MAX_HANDLES];
+	bool signal_pending[TRACE_MAX_THREADS];
+
+	struct kvm *vms[MODEL_MAX_VMS];	/* live VMs (for checkers) */
+	int nvms;
+	int next_vm_id;
+
+	unsigned long slab_baseline;
+	struct model_shadow *shadow;
+
+	/* Deferred final fputs per model task (task_work, run at call end). */
+	int calls_in_flight;
+	struct model_task_work {
+		const void *task;
+		struct file **files;
+		int n, cap;
+	} task_work[TRACE_MAX_THREADS + 2];
+
+	struct backend_violation viol[MODEL_MAX_VIOL];
+	int nviol;
+	unsigned long nviol_dropped;
+};
+
+void model_violation(struct gmem_backend *b, const char *checker,
+		     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void model_res_ret(struct trace_result *r, long ret);
+
+uint64_t model_arg(struct gmem_backend *b, const struct trace_call *c, int i);
+struct model_handle *model_arg_handle(struct gmem_backend *b,
+				      const struct trace_call *c, int i);
+struct file *model_arg_file(struct gmem_backend *b, const struct trace_call *c, int i);
+void model_op_vm_create(struct gmem_backend *b, const struct trace_call *c,
+			struct trace_result *r);
+void model_op_bind_fd(struct gmem_backend *b, const struct trace_call *c,
+		      struct trace_result *r, long fd);
+
+/* model_ops.c */
+void model_dispatch(struct gmem_backend *b, int tid, const struct trace_call *c,
+		    struct trace_result *r);
+
+/* model_checks.c */
+void model_run_checkers(struct gmem_backend *b);
+void model_shadow_init(struct gmem_backend *b);
+void model_shadow_destroy(struct gmem_backend *b);
+/* A write of @byte to [off, off + len) of @pfn's page is starting / done. */
+void model_shadow_write_begin(struct gmem_backend *b, unsigned long pfn,
+			      unsigned int off, unsigned int len, int byte);
+void model_shadow_write_end(struct gmem_backend *b, unsigned long pfn,
+			    unsigned int off, unsigned int len, int byte);
+/* File pages [start, end) of @ino are being discarded (punch) / done. */
+void model_shadow_discard_begin(struct gmem_backend *b, unsigned long ino,
+				unsigned long start, unsigned long end);
+void model_shadow_discard_end(struct gmem_backend *b, unsigned long ino,
+			      unsigned long start, unsigned long end);
+/* Check a read of @value from [off, off + len) of @pfn; @who names the path. */
+void model_shadow_check_read(struct gmem_backend *b, unsigned long pfn,
+			     unsigned int off, unsigned int len, int value,
+			     const char *who);
+
+#endif /* GMEMSIM_MODEL_INTERNAL_H */
