@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Turning a sim_result into the printed report, timeline files and JSON. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "explore/explore_internal.h"
+#include "report/report.h"
+
+static void build_report(const struct trace_prog *tp, const struct explore_opts *o,
+			 const struct explore_summary *s, const struct sim_result *r,
+			 struct report *rep, struct report_event *ev)
+{
+	const struct trace *t = tp->t;
+	size_t i;
+	int k;
+
+	memset(rep, 0, sizeof(*rep));
+	rep->trace_path = t->path;
+	rep->nthreads = tp->p.nthreads;
+	for (k = 0; k < rep->nthreads && k < 16; k++)
+		rep->thread_names[k] = k < t->nthreads ? t->threads[k].name : "";
+	rep->seed = s->seed;
+	rep->strategy = s->strategy;
+	rep->schedule = r->schedule;
+	rep->event_hash = r->hash;
+	rep->violating = rep->race_a = rep->race_b = -1;
+	if (r->nv) {
+		rep->checker = r->v[0].checker;
+		rep->message = r->v[0].msg;
+	}
+	for (i = 0; i < r->nlog; i++) {
+		const struct sim_event *e = &r->log[i];
+
+		ev[i].step = e->step;
+		ev[i].tid = e->tid;
+		ev[i].site = e->site;
+		ev[i].is_call = e->op == SIM_EV_USER;
+		ev[i].what = e->op == SIM_EV_USER ? e->text : sim_op_name(e->op);
+		if (r->nv && e->step <= r->v[0].step)
+			rep->violating = (ssize_t)i;
+	}
+	rep->ev = ev;
+	rep->nev = r->nlog;
+	if (r->nv)
+		report_find_racing_pair(rep);
+}
+
+void explore_print_report(const struct trace_prog *tp, const struct explore_opts *o,
+			  const struct explore_summary *s, const struct sim_result *r)
+{
+	struct report_event *ev = calloc(r->nlog + 1, sizeof(*ev));
+	struct report rep;
+	size_t i;
+	int err;
+
+	if (!ev)
+		return;
+	build_report(tp, o, s, r, &rep, ev);
+	if (r->nv) {
+		printf("\nVIOLATION (%s): %s\n", r->v[0].checker, r->v[0].msg);
+		for (i = 1; i < r->nv; i++)
+			printf("  also (%s): %s\n", r->v[i].checker, r->v[i].msg);
+	} else if (r->outcome != SIM_OK) {
+		printf("\n%s: %s\n", sim_outcome_name(r->outcome), r->error ? r->error : "");
+	}
+	printf("  trace:      %s\n", tp->t->path);
+	if (s->seed || o->seed_set)
+		printf("  seed:       %" PRIu64 "\n", s->seed);
+	printf("  strategy:   %s\n", s->strategy ? s->strategy : "");
+	if (s->executions)
+		printf("  executions: %" PRIu64 " in %.2fs\n", s->executions, s->elapsed_s);
+	if (s->found_schedule && strcmp(s->found_schedule, r->schedule))
+		printf("  found:      %s\n", s->found_schedule);
+	printf("  schedule:   %s%s\n", r->schedule,
+	       s->found_schedule && strcmp(s->found_schedule, r->schedule) ? "  (minimised)" : "");
+	printf("  event hash: %016" PRIx64 "  (%" PRIu64 " steps)\n", r->hash, r->steps);
+	if (r->nv || o->verbose || r->outcome != SIM_OK) {
+		printf("\n");
+		report_print_story(stdout, &rep, !o->verbose && r->nlog > 400);
+		printf("\n  replay: gmemsim replay %s --schedule '%s'%s%s\n", tp->t->path, r->schedule,
+		       o->inject ? " --inject " : "", o->inject ? o->inject : "");
+	}
+	if (o->timeline_path) {
+		err = report_write_timeline_json(o->timeline_path, &rep);
+		if (err)
+			fprintf(stderr, "gmemsim: cannot write %s: %s\n", o->timeline_path, strerror(-err));
+		else
+			printf("  timeline:   %s (Chrome/Perfetto trace JSON)\n", o->timeline_path);
+	}
+	if (o->html_path) {
+		err = report_write_html(o->html_path, &rep);
+		if (err)
+			fprintf(stderr, "gmemsim: cannot write %s: %s\n", o->html_path, strerror(-err));
+		else
+			printf("  html:       %s\n", o->html_path);
+	}
+	free(ev);
+}
+
+void explore_print_json(const struct explore_opts *o, const struct explore_summary *s,
+			const struct sim_result *r)
+{
+	bool viol = r && r->outcome != SIM_OK && r->outcome != SIM_PRUNED;
+
+	printf("{\"trace\":");
+	report_json_string(stdout, o->trace_path);
+	printf(",\"violation\":%s,\"checker\":", viol ? "true" : "false");
+	if (viol && r->nv)
+		report_json_string(stdout, r->v[0].checker);
+	else if (viol)
+		report_json_string(stdout, sim_outcome_name(r->outcome));
+	else
+		printf("null");
+	printf(",\"message\":");
+	if (viol && r->nv)
+		report_json_string(stdout, r->v[0].msg);
+	else if (viol && r->error)
+		report_json_string(stdout, r->error);
+	else
+		printf("null");
+	printf(",\"schedule\":");
+	if (r && r->schedule)
+		report_json_string(stdout, r->schedule);
+	else
+		printf("null");
+	printf(",\"found_schedule\":");
+	if (s->found_schedule)
+		report_json_string(stdout, s->found_schedule);
+	else
+		printf("null");
+	printf(",\"seed\":%" PRIu64 ",\"strategy\":", s->seed);
+	report_json_string(stdout, s->strategy ? s->strategy : "");
+	printf(",\"executions\":%" PRIu64 ",\"elapsed_s\":%.6f,\"exhausted\":%s", s->executions,
+	       s->elapsed_s, s->exhausted ? "true" : "false");
+	if (r)
+		printf(",\"event_hash\":\"%016" PRIx64 "\",\"steps\":%" PRIu64, r->hash, r->steps);
+	else
+		printf(",\"event_hash\":null");
+	printf("}\n");
+}

@@ -1,0 +1,1 @@
+list(APPEND GMEMSIM_SIM_SOURCES report/story.c report/timeline.c)
