@@ -475,6 +475,12 @@ void sim_thread_body(struct sim_thread *t)
 	t->state = SIM_T_DONE;
 }
 
+/**
+ * sim_default_stack_size() - Stack size of a model thread.
+ *
+ * Context: any.
+ * Return: bytes (larger under ASan, whose frames carry redzones).
+ */
 size_t sim_default_stack_size(void)
 {
 #ifdef GMEMSIM_ASAN

@@ -35,6 +35,12 @@ void sim_fiber_entry(void);
 
 #define GUARD 4096
 
+/**
+ * sim_fiber_pool_free() - Unmap a worker's fiber stacks.
+ * @w: the worker.
+ *
+ * Context: no execution running on @w.
+ */
 void sim_fiber_pool_free(struct sim_worker *w)
 {
 	for (int i = 0; w->stack_pool && i < SIM_MAX_THREADS; i++)

@@ -152,10 +152,20 @@ static uint64_t site_hash(const char *site)
 	return e->h;
 }
 
-/*
+/**
+ * sim_log_event() - Append one event to the execution's log and hash.
+ * @x: the execution.
+ * @tid: the thread (-1: none).
+ * @op: enum shim_op (| SIM_EV_RESUME) or SIM_EV_*.
+ * @obj: per-run object id (0: none).
+ * @site: static site string, or NULL.
+ * @text: malloc'ed user text (consumed), or NULL.
+ *
  * Canonical encoding of an event for the log hash: the words step, tid,
  * op, obj, fnv1a(site basename), fnv1a(text) (0 when absent), folded into
  * the running hash by FNV-1a over 64-bit words.
+ *
+ * Context: the execution's running thread.
  */
 void sim_log_event(struct sim_exec *x, int tid, uint32_t op, uint32_t obj,
 		      const char *site, char *text)
@@ -192,6 +202,14 @@ void sim_log_event(struct sim_exec *x, int tid, uint32_t op, uint32_t obj,
 
 /* ---- object ids --------------------------------------------------------- */
 
+/**
+ * sim_objmap_get() - The per-run id of an object, assigned at first sight.
+ * @m: the map.
+ * @p: the object (NULL: id 0).
+ *
+ * Context: the execution's running thread.
+ * Return: the id (>= 1 for non-NULL).
+ */
 uint32_t sim_objmap_get(struct sim_objmap *m, const void *p)
 {
 	uint32_t i, mask;
@@ -236,6 +254,12 @@ uint32_t sim_objmap_get(struct sim_objmap *m, const void *p)
 	return m->n;
 }
 
+/**
+ * sim_objmap_reset() - Forget all ids (cost proportional to the ids used).
+ * @m: the map.
+ *
+ * Context: between executions.
+ */
 void sim_objmap_reset(struct sim_objmap *m)
 {
 	for (uint32_t k = 0; k < m->n; k++)
@@ -243,6 +267,12 @@ void sim_objmap_reset(struct sim_objmap *m)
 	m->n = 0;
 }
 
+/**
+ * sim_objmap_free() - Free the map's memory.
+ * @m: the map.
+ *
+ * Context: between executions.
+ */
 void sim_objmap_free(struct sim_objmap *m)
 {
 	free(m->key);
@@ -253,6 +283,16 @@ void sim_objmap_free(struct sim_objmap *m)
 
 /* ---- violations --------------------------------------------------------- */
 
+/**
+ * sim_add_violation() - Record a violation in the execution's result.
+ * @x: the execution.
+ * @tid: the thread (-1: none).
+ * @checker: checker name (copied).
+ * @msg: malloc'ed message (consumed).
+ * @site: site (copied), or NULL.
+ *
+ * Context: the execution's running thread or its caller.
+ */
 void sim_add_violation(struct sim_exec *x, int tid, const char *checker,
 			  char *msg, const char *site)
 {
@@ -276,6 +316,14 @@ void sim_add_violation(struct sim_exec *x, int tid, const char *checker,
 	};
 }
 
+/**
+ * sim_vfmt() - vasprintf() that returns the string.
+ * @fmt: printf format.
+ * @ap: arguments.
+ *
+ * Context: any.
+ * Return: malloc'ed string or NULL.
+ */
 char *sim_vfmt(const char *fmt, va_list ap)
 {
 	char *s = NULL;
@@ -285,8 +333,14 @@ char *sim_vfmt(const char *fmt, va_list ap)
 	return s;
 }
 
-static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-static char *fmt(const char *f, ...)
+/**
+ * sim_fmt() - asprintf() that returns the string.
+ * @f: printf format.
+ *
+ * Context: any.
+ * Return: malloc'ed string or NULL.
+ */
+char *sim_fmt(const char *f, ...)
 {
 	va_list ap;
 	char *s;
