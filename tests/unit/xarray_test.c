@@ -590,6 +590,16 @@ static void *xa_thread(void *p)
 		} else {
 			xa_erase(arg->xa, index);
 		}
+		if (i % 16 == 0) {
+			/* multi-index entries in a region of its own */
+			unsigned long first = ((unsigned long)(arg->id + 1) << 30) + (i % 64) * 100;
+
+			if (xa_is_err(xa_store_range(arg->xa, first, first + 99,
+						     i % 32 ? xa_mk_value(i) : NULL,
+						     GFP_KERNEL)))
+				return (void *)2;
+			(void)xa_find_after(arg->xa, &first, ULONG_MAX, XA_PRESENT);
+		}
 		(void)xa_load(arg->xa, (i * 7) % (512 * XA_THREADS));
 		(void)xa_find(arg->xa, &(unsigned long){ index }, ULONG_MAX, XA_MARK_0);
 	}

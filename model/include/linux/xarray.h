@@ -174,9 +174,10 @@ typedef unsigned int xa_mark_t;
 #define XA_PRESENT		((xa_mark_t)8U)
 #define XA_MARK_MAX		XA_MARK_2
 
-/* Lock class of xa_lock (the model has no interrupts; recorded only). */
+/* Which xa_lock flavour the API takes (the shims make them all one). */
 #define XA_FLAGS_LOCK_IRQ	((gfp_t)1U)
 #define XA_FLAGS_LOCK_BH	((gfp_t)2U)
+/* Accepted and ignored: there is no xa_alloc() in the model. */
 #define XA_FLAGS_TRACK_FREE	((gfp_t)4U)
 #define XA_FLAGS_ZERO_BUSY	((gfp_t)8U)
 #define XA_FLAGS_ALLOC_WRAPPED	((gfp_t)16U)
