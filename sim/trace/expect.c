@@ -3,7 +3,7 @@
  * Trace parser: the expectation after "->" (traces/README.md,
  * "Expectations"): alternatives joined by '|', each a return value, a byte
  * read, an errno, SIGBUS, an exit with optional memory-fault fields, with
- * remaining= for pre_fault_memory.
+ * remaining= for the ops that report it (pre_fault_memory, populate).
  *
  * Not a kernel file.
  */
@@ -134,8 +134,7 @@ static int alt(struct parser *p, const struct trace_call *c, const struct trace_
 		n = ident(p, &s);
 		if (!n)
 			break;
-		if (!ident_is(s, n, "remaining") || c->op != TOP_PRE_FAULT_MEMORY ||
-		    a->has_remaining)
+		if (!ident_is(s, n, "remaining") || !oi->reports_remaining || a->has_remaining)
 			return tp_expected(p, start, "'|' or end of line");
 		if (expect_char(p, '=', "'=' after remaining") ||
 		    tp_sum(p, TCC_NONE, &a->remaining))

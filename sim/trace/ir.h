@@ -260,6 +260,7 @@ struct trace_op_info {
 	struct trace_arg_info args[TRACE_MAX_ARGS];
 	bool binds;		/* may be written "handle = op(...)" */
 	bool reads_value;	/* a number after "->" is the byte value read */
+	bool reports_remaining;	/* the result carries remaining= (bytes left) */
 	bool model_only;	/* the kvm backend reports it as skipped */
 	const char *doc;	/* one line, for the README and --help */
 };

@@ -112,7 +112,7 @@ static void rand_alt(struct trace_rng *r, const struct trace_op_info *oi,
 		a->kind = TRES_SKIPPED;
 		break;
 	}
-	if (oi->op == TOP_PRE_FAULT_MEMORY && coin(r)) {
+	if (oi->reports_remaining && coin(r)) {
 		a->has_remaining = true;
 		a->remaining = rand_value(r, TCC_NONE);
 	}

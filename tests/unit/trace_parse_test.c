@@ -135,6 +135,9 @@ static const struct valid_case valid[] = {
 	{ "memory_failure(gmem, 4K)", TOP_MEMORY_FAILURE, NULL, 2, { HA("gmem"), NUMA(4 * K) } },
 	{ "populate(vm, 0x1000, map, 2) -> skipped", TOP_POPULATE, NULL, 4,
 	  { HA("vm"), NUMA(0x1000), HA("map"), NUMA(2) }, 1, { .kind = TRES_SKIPPED } },
+	{ "populate(vm, 0x1000, map, 4) -> 0 remaining=0", TOP_POPULATE, NULL, 4,
+	  { HA("vm"), NUMA(0x1000), HA("map"), NUMA(4) },
+	  1, { .kind = TRES_OK, .has_ret = true, .has_remaining = true } },
 	{ "populate(vm, 0x1000)", TOP_POPULATE, NULL, 4,	/* src 0, npages 1 */
 	  { HA("vm"), NUMA(0x1000), NUMA(0), NUMA(1) } },
 	{ "launch_finish(vm)", TOP_LAUNCH_FINISH, NULL, 1, { HA("vm") } },
