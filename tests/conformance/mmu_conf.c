@@ -251,7 +251,10 @@ END_TEST
 /*
  * SPEC-13 (single-thread half): a THP-backed shared frame mapped 2M; one gfn
  * becomes private; afterwards no 2M shared SPTE covers it, the frame is
- * MIXED, and shared accesses elsewhere in the frame still work.
+ * MIXED, and shared accesses elsewhere in the frame still work.  (The model
+ * mm currently backs anon_mmap with 4K pages even under MADV_HUGEPAGE, so
+ * the 2M mapping itself is exercised by mmu_unit_fault and mmu_race, whose
+ * stub host reports THP.)
  */
 START_TEST(test_SPEC_13_convert_inside_huge_frame)
 {
@@ -354,6 +357,34 @@ START_TEST(test_PMC_single_thread_sequence)
 }
 END_TEST
 
+/*
+ * PMC-09 over the selftest's test ranges (offset, size) in a 2M+4K chunk:
+ * chunk private, host punches the whole chunk, guest writes 0xcc to the
+ * range and reads it back; the rest of the chunk reads zeros.
+ */
+static const struct {
+	uint64_t off, size;
+} pmc_ranges[] = {
+	{ 0, PAGE }, { 0, SZ_2M }, { PAGE, PAGE }, { PAGE, SZ_2M }, { SZ_2M, PAGE },
+};
+
+START_TEST(test_PMC_09_punch_then_rewrite)
+{
+	struct vmenv e = env_new(KVM_X86_SW_PROTECTED_VM, true, TEST_SIZE);
+	uint64_t gpa = TEST_GPA + pmc_ranges[_i].off, len = pmc_ranges[_i].size;
+
+	CONF_OK(conf_attrs(e.c, e.vm, TEST_GPA, TEST_SIZE, PRIV, 0));
+	CONF_OK(conf_call(e.c, TOP_GUEST_WRITE, H(e.vcpu), N(TEST_GPA), N(0x11), N(TEST_SIZE), N(1)));
+	CONF_OK(conf_call(e.c, TOP_FALLOCATE, H(e.gmem),
+			  N(CONF_FALLOC_KEEP_SIZE | CONF_FALLOC_PUNCH_HOLE), N(0), N(TEST_SIZE)));
+	CONF_OK(conf_call(e.c, TOP_GUEST_WRITE, H(e.vcpu), N(gpa), N(0xcc), N(len), N(1)));
+	CONF_VALUE(conf_call(e.c, TOP_GUEST_READ, H(e.vcpu), N(gpa), N(len), N(1)), 0xcc);
+	if (pmc_ranges[_i].off)
+		CONF_VALUE(conf_call(e.c, TOP_GUEST_READ, H(e.vcpu), N(TEST_GPA), N(PAGE), N(1)), 0);
+	conf_free(e.c);
+}
+END_TEST
+
 /* x86 capabilities (spec §2.5) and VM types. */
 START_TEST(test_x86_caps_and_vm_types)
 {
@@ -389,6 +420,24 @@ START_TEST(test_x86_coco_private_access)
 	/* shared page through the HVA backing */
 	CONF_OK(conf_call(e.c, TOP_GUEST_WRITE, H(e.vcpu), N(TEST_GPA + PAGE), N(0x66), N(PAGE), N(0)));
 	CONF_VALUE(conf_call(e.c, TOP_HOST_READ, H(e.map), N(PAGE), N(PAGE)), 0x66);
+	conf_free(e.c);
+}
+END_TEST
+
+/* §3.3: an injected vendor prepare failure is returned with the exit. */
+START_TEST(test_x86_snp_prepare_failure)
+{
+	struct vmenv e = env_new(KVM_X86_SNP_VM, true, SZ_2M);
+	struct trace_result r;
+
+	CONF_OK(conf_attrs(e.c, e.vm, TEST_GPA, PAGE, PRIV, 0));
+	kvm_x86_inject_gmem_prepare_error(conf_kvm(e.c, e.vm), -EIO, 1);
+	r = conf_call(e.c, TOP_GUEST_WRITE, H(e.vcpu), N(TEST_GPA), N(0x12), N(PAGE), N(1));
+	ck_assert_msg(r.kind == TRES_EXIT && r.exit_reason == KVM_EXIT_MEMORY_FAULT &&
+		      r.err == EIO && r.mf_flags == KVM_MEMORY_EXIT_FLAG_PRIVATE,
+		      "expected exit(MEMORY_FAULT, flags=PRIVATE) EIO, got %s", conf_fmt(&r));
+	CONF_OK(conf_call(e.c, TOP_GUEST_WRITE, H(e.vcpu), N(TEST_GPA), N(0x12), N(PAGE), N(1)));
+	CONF_VALUE(conf_call(e.c, TOP_GUEST_READ, H(e.vcpu), N(TEST_GPA), N(PAGE), N(1)), 0x12);
 	conf_free(e.c);
 }
 END_TEST
@@ -481,8 +530,10 @@ static Suite *mmu_conf_suite(void)
 	tcase_add_test(tc, test_SPEC_13_convert_inside_huge_frame);
 	tcase_add_loop_test(tc, test_SPEC_14_unaligned_slot_bounds, 0, ARRAY_SIZE(spec14_rows));
 	tcase_add_test(tc, test_PMC_single_thread_sequence);
+	tcase_add_loop_test(tc, test_PMC_09_punch_then_rewrite, 0, ARRAY_SIZE(pmc_ranges));
 	tcase_add_test(tc, test_x86_caps_and_vm_types);
 	tcase_add_loop_test(tc, test_x86_coco_private_access, 0, ARRAY_SIZE(coco_types));
+	tcase_add_test(tc, test_x86_snp_prepare_failure);
 	tcase_add_test(tc, test_zoo_b01_lpage_overflow_detected);
 	tcase_add_test(tc, test_zoo_b15_mismatch_late_detected);
 	tcase_add_test(tc, test_zoo_no_slot_flush_detected);

@@ -441,6 +441,47 @@ START_TEST(test_b10_gmem_level)
 }
 END_TEST
 
+/* The SPTE store keeps leaves disjoint and its per-level counters exact. */
+static int map_at(struct stub_world *w, gfn_t gfn, kvm_pfn_t pfn, int level)
+{
+	struct kvm_page_fault f = {
+		.gfn = gfn, .pfn = pfn, .goal_level = level, .map_writable = true,
+	};
+	int r;
+
+	read_lock(&w->kvm->mmu_lock);
+	r = kvm_tdp_mmu_map(w->vcpu, &f);
+	read_unlock(&w->kvm->mmu_lock);
+	return r;
+}
+
+START_TEST(test_tdp_store_replace_and_counts)
+{
+	struct stub_world *w = world_with_slot(KVM_X86_DEFAULT_VM, 0, 2 * P2M);
+	int level;
+
+	ck_assert_int_eq(map_at(w, GFN_4G + 3, 0x5003, PG_LEVEL_4K), RET_PF_FIXED);
+	ck_assert_int_eq(map_at(w, GFN_4G + 4, 0x5004, PG_LEVEL_4K), RET_PF_FIXED);
+	ck_assert_int_eq(map_at(w, GFN_4G + 4, 0x5004, PG_LEVEL_4K), RET_PF_SPURIOUS);
+	/* 2M over the frame: the 4K leaves go */
+	ck_assert_int_eq(map_at(w, GFN_4G, 0x5000, PG_LEVEL_2M), RET_PF_FIXED);
+	ck_assert_int_eq(kvm_tdp_mmu_check_counts(w->kvm), 0);
+	ck_assert_uint_eq(spte_to_pfn(kvm_tdp_mmu_walk(w->kvm, GFN_4G + 3, false, &level)), 0x5000);
+	ck_assert_int_eq(level, PG_LEVEL_2M);
+	/* another pfn over a present leaf is a protocol bug: WARN, replace */
+	ck_assert_int_eq(map_at(w, GFN_4G, 0x6000, PG_LEVEL_2M), RET_PF_FIXED);
+	ck_assert_int_eq(shim_report_count(SHIM_REPORT_WARN), 1);
+	ck_assert_int_eq(kvm_tdp_mmu_check_counts(w->kvm), 0);
+	/* 4K inside the 2M frame shatters it */
+	ck_assert_int_eq(map_at(w, GFN_4G + 9, 0x7009, PG_LEVEL_4K), RET_PF_FIXED);
+	ck_assert(!is_shadow_present_pte(kvm_tdp_mmu_walk(w->kvm, GFN_4G + 3, false, NULL)));
+	ck_assert_uint_eq(w->kvm->arch.stat.huge_shattered[PG_LEVEL_2M - 1], 1);
+	ck_assert_int_eq(kvm_tdp_mmu_check_counts(w->kvm), 0);
+	shim_report_reset();
+	stub_world_free(w);
+}
+END_TEST
+
 /*
  * Free-running (real pthreads, TSan build): one vCPU thread accesses a 2M
  * range page by page while another zaps, flushes and runs invalidations.
@@ -548,6 +589,7 @@ static Suite *fault_suite(void)
 	tcase_add_test(tc, test_pre_fault_invalid_slot);
 	tcase_add_loop_test(tc, test_b10_gmem_level, 0, ARRAY_SIZE(b10_rows));
 	tcase_add_test(tc, test_free_running_access_vs_zap);
+	tcase_add_test(tc, test_tdp_store_replace_and_counts);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -132,8 +132,10 @@ done:
  * Loops like KVM_RUN: #NPF -> kvm_mmu_page_fault(); RET_PF_RETRY re-enters
  * after sched_spin("RET_PF_RETRY") so an invalidator can make progress.
  *
- * Context: vCPU thread; takes kvm->srcu (read), spte_lock, and through the
- * fault path mmu_lock (read); may block.
+ * Context: vCPU thread, called like KVM_RUN: WITHOUT kvm->srcu held (the
+ * guest runs outside SRCU; each fault takes and drops it, so memslot
+ * deletion can complete while a vCPU retries on an INVALID slot).  Takes
+ * spte_lock and, through the fault path, mmu_lock (read); may block.
  * Return: @fn's return value (0 without @fn) once the access completed;
  * -EFAULT with vcpu->run->exit_reason = KVM_EXIT_MEMORY_FAULT; a gmem
  * error (-EIO, -ENOMEM, -EHWPOISON, ...) also with the memory-fault exit
@@ -169,7 +171,6 @@ int kvm_x86_vcpu_access_fn(struct kvm_vcpu *vcpu, gpa_t gpa, unsigned int access
 	ga.raw_gfn = gpa_to_gfn(ga.gpa);
 	ga.gfn = ga.raw_gfn & ~kvm_gfn_direct_bits(kvm);
 
-	idx = srcu_read_lock(&kvm->srcu);
 	for (;;) {
 		int fn_ret = 0, done;
 		u64 err = 0;
@@ -187,7 +188,14 @@ int kvm_x86_vcpu_access_fn(struct kvm_vcpu *vcpu, gpa_t gpa, unsigned int access
 			break;
 		}
 
+		/*
+		 * VM exit: KVM runs the fault under kvm->srcu and drops it again
+		 * before re-entering the guest, so a memslot update waiting in
+		 * synchronize_srcu() can finish while this vCPU keeps retrying.
+		 */
+		idx = srcu_read_lock(&kvm->srcu);
 		r = kvm_mmu_page_fault(vcpu, ga.gpa, err, false, NULL);
+		srcu_read_unlock(&kvm->srcu, idx);
 		if (r < 0)
 			break;
 		if (r == RET_PF_EMULATE) {
@@ -211,7 +219,6 @@ int kvm_x86_vcpu_access_fn(struct kvm_vcpu *vcpu, gpa_t gpa, unsigned int access
 			break;
 		}
 	}
-	srcu_read_unlock(&kvm->srcu, idx);
 	return r;
 }
 

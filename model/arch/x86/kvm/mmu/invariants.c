@@ -4,8 +4,8 @@
  *
  *  - "stale-mapping" (I-2): a private or GMEM_ONLY SPTE maps a pfn of the
  *    live folio that sits at the index the slot's binding resolves to; a
- *    shared GUP SPTE maps a live page that the host still maps at the HVA
- *    (when it maps anything there);
+ *    shared GUP SPTE maps the live page the host maps at the HVA right now
+ *    (an HVA change runs the mmu_notifier, which must zap the SPTE);
  *  - "attributes": a private SPTE only over PRIVATE gfns, a shared one only
  *    over shared gfns (VMs without private memory: no private SPTE at all);
  *  - "hugepage" (I-3): a huge SPTE lies inside its slot, over a frame whose
@@ -97,9 +97,9 @@ static void check_backing(struct inv_ctx *c, struct kvm *kvm, struct kvm_memory_
 		unsigned long hva = gfn_to_hva_memslot(slot, gfn);
 		unsigned long host_pfn = mm_follow_pfn(current_mm(), hva);
 
-		if (!mm_pfn_is_live(pfn) || (host_pfn && host_pfn != pfn)) {
+		if (!mm_pfn_is_live(pfn) || host_pfn != pfn) {
 			inv_report(c, "stale-mapping",
-				   "shared SPTE gfn 0x%llx level %d -> pfn 0x%llx, host maps pfn 0x%lx at hva 0x%lx%s",
+				   "shared SPTE gfn 0x%llx level %d -> pfn 0x%llx, host maps pfn 0x%lx at hva 0x%lx%s (no mmu_notifier zap?)",
 				   (unsigned long long)gfn, level, (unsigned long long)pfn, host_pfn, hva,
 				   mm_pfn_is_live(pfn) ? "" : " (pfn freed)");
 			return;
@@ -213,6 +213,8 @@ int kvm_mmu_check_invariants(struct kvm *kvm,
 	struct inv_ctx c = { .report = report, .ctx = ctx };
 	int idx;
 
+	if (kvm_tdp_mmu_check_counts(kvm))
+		inv_report(&c, "stale-mapping", "TDP MMU leaf counters disagree with the SPTE store");
 	idx = srcu_read_lock(&kvm->srcu);
 	kvm_tdp_mmu_for_each_leaf(kvm, check_leaf, &c);
 	srcu_read_unlock(&kvm->srcu, idx);

@@ -103,6 +103,7 @@ u64 kvm_tdp_mmu_walk(struct kvm *kvm, gfn_t gfn, bool mirror, int *level);
 u64 kvm_tdp_mmu_walk_locked(struct kvm *kvm, gfn_t gfn, bool mirror, int *level);
 u64 kvm_tdp_mmu_fast_pf_get_last_sptep(struct kvm_vcpu *vcpu, gfn_t gfn, bool is_private,
 				       int *level);
+int kvm_tdp_mmu_check_counts(struct kvm *kvm);
 void kvm_tdp_mmu_for_each_leaf(struct kvm *kvm,
 			       bool (*fn)(struct kvm *kvm, bool mirror, int level, gfn_t gfn,
 					  u64 spte, void *data),

@@ -178,7 +178,7 @@ static void tdp_mmu_zap_leaf(struct kvm *kvm, struct kvm_mmu_root *root, int lev
  * spte_lock held.  Returns true if anything was zapped.
  */
 static bool tdp_mmu_zap_leafs(struct kvm *kvm, struct kvm_mmu_root *root,
-			      gfn_t start, gfn_t end)
+			      gfn_t start, gfn_t end, int max_level)
 {
 	bool zapped = false;
 	int level;
@@ -186,7 +186,7 @@ static bool tdp_mmu_zap_leafs(struct kvm *kvm, struct kvm_mmu_root *root,
 	if (start >= end)
 		return false;
 
-	for (level = PG_LEVEL_4K; level <= KVM_MAX_HUGEPAGE_LEVEL; level++) {
+	for (level = PG_LEVEL_4K; level <= max_level; level++) {
 		unsigned long first = spte_index(start, level);
 		unsigned long last = spte_index(end - 1, level);
 		unsigned long index;
@@ -259,9 +259,10 @@ int kvm_tdp_mmu_map(struct kvm_vcpu *vcpu, struct kvm_page_fault *fault)
 			flush = true;
 	}
 
-	/* Mapping huge: the leaves inside the frame become unreachable. */
+	/* Mapping huge: the smaller leaves inside the frame become unreachable. */
 	if (goal > PG_LEVEL_4K)
-		flush |= tdp_mmu_zap_leafs(kvm, root, base, base + KVM_PAGES_PER_HPAGE(goal));
+		flush |= tdp_mmu_zap_leafs(kvm, root, base, base + KVM_PAGES_PER_HPAGE(goal),
+					   goal - 1);
 
 	curr = xa_store(&root->sptes[goal - 1], spte_index(base, goal),
 			xa_mk_value(new_spte), GFP_ATOMIC);
@@ -321,9 +322,11 @@ bool kvm_tdp_mmu_unmap_gfn_range(struct kvm *kvm, struct kvm_gfn_range *range, b
 	types = kvm_gfn_range_filter_to_root_types(kvm, range->attr_filter);
 	spin_lock(&kvm->arch.spte_lock);
 	if (types & KVM_DIRECT_ROOTS)
-		flush |= tdp_mmu_zap_leafs(kvm, &kvm->arch.direct_root, range->start, range->end);
+		flush |= tdp_mmu_zap_leafs(kvm, &kvm->arch.direct_root, range->start, range->end,
+					   KVM_MAX_HUGEPAGE_LEVEL);
 	if ((types & KVM_MIRROR_ROOTS) && kvm->arch.mirror_root)
-		flush |= tdp_mmu_zap_leafs(kvm, kvm->arch.mirror_root, range->start, range->end);
+		flush |= tdp_mmu_zap_leafs(kvm, kvm->arch.mirror_root, range->start, range->end,
+					   KVM_MAX_HUGEPAGE_LEVEL);
 	spin_unlock(&kvm->arch.spte_lock);
 	return flush;
 }
@@ -364,6 +367,39 @@ bool kvm_tdp_mmu_zap_all(struct kvm *kvm)
 		zapped |= tdp_mmu_zap_root(kvm, kvm->arch.mirror_root);
 	spin_unlock(&kvm->arch.spte_lock);
 	return zapped;
+}
+
+/**
+ * kvm_tdp_mmu_check_counts() - do the per-level leaf counters match the store?
+ * @kvm: the VM
+ *
+ * The counters let zaps skip empty levels, so a wrong one would hide SPTEs
+ * from zaps.
+ *
+ * Context: takes spte_lock.
+ * Return: the number of (root, level) pairs whose counter is wrong.
+ */
+int kvm_tdp_mmu_check_counts(struct kvm *kvm)
+{
+	struct kvm_mmu_root *roots[2] = { &kvm->arch.direct_root, kvm->arch.mirror_root };
+	int r, level, bad = 0;
+
+	spin_lock(&kvm->arch.spte_lock);
+	for (r = 0; r < 2; r++) {
+		if (!roots[r])
+			continue;
+		for (level = PG_LEVEL_4K; level <= KVM_MAX_HUGEPAGE_LEVEL; level++) {
+			unsigned long index, n = 0;
+			void *entry;
+
+			xa_for_each(&roots[r]->sptes[level - 1], index, entry)
+				n++;
+			if (n != roots[r]->nr_leaf[level - 1])
+				bad++;
+		}
+	}
+	spin_unlock(&kvm->arch.spte_lock);
+	return bad;
 }
 
 /**
