@@ -99,15 +99,16 @@ static unsigned int hash_key(const void *key, unsigned int subclass)
 /* Find or register the class of (@map's key, @subclass).  Takes graph_lock. */
 static struct lockdep_class *lookup_class(struct lockdep_map *map, unsigned int subclass)
 {
-	const void *key = map->key ? (const void *)map->key : (const void *)map;
 	unsigned long gen = __atomic_load_n(&generation, __ATOMIC_ACQUIRE);
 	unsigned long cache = __atomic_load_n(&map->__cache, __ATOMIC_ACQUIRE);
+	const void *key;
 	struct lockdep_class *c = NULL;
 	unsigned int h, i;
 
 	/* __cache holds (generation << 16 | id + 1) for subclass 0. */
 	if (!subclass && cache && (cache >> 16) == gen)
 		return &classes[(cache & 0xffff) - 1];
+	key = map->key ? (const void *)map->key : (const void *)map;
 
 	pthread_mutex_lock(&graph_lock);
 	gen = generation;
@@ -320,7 +321,10 @@ bool __shim_lock_release(struct shim_task *t, struct lockdep_map *map,
 			    t->name ? t->name : "?", t->tid, map->name ? map->name : "?", site);
 		return false;
 	}
-	memmove(&t->held[i], &t->held[i + 1], (t->nheld - i - 1) * sizeof(t->held[0]));
+	/* Usually the most recent one: nothing to close up then. */
+	if (i != t->nheld - 1)
+		memmove(&t->held[i], &t->held[i + 1],
+			(t->nheld - i - 1) * sizeof(t->held[0]));
 	t->nheld--;
 	return true;
 }

@@ -74,8 +74,16 @@ void shim_xlock_init(struct shim_xlock *l, const char *name,
 	shim_lockdep_init_map(&l->dep_map, name, key, wait_type);
 }
 
+/* Should a wait of kind @intr give up now? */
+static bool interrupted(struct shim_task *cur, int intr, const char *site)
+{
+	if (intr == SHIM_INTR_NONE)
+		return false;
+	return shim_signal_pending(cur, intr == SHIM_INTR_KILLABLE, site);
+}
+
 int shim_xlock_lock(struct shim_xlock *l, const struct shim_lock_ops *ops,
-		    unsigned int subclass, bool killable, const char *site)
+		    unsigned int subclass, int intr, const char *site)
 {
 	const struct shim_sched_ops *s = shim_sched;
 	struct shim_task *cur;
@@ -88,13 +96,13 @@ int shim_xlock_lock(struct shim_xlock *l, const struct shim_lock_ops *ops,
 	__shim_lock_acquire(cur, &l->dep_map, l, subclass, SHIM_ACQ_EXCL, false, site);
 	if (s) {
 		while (l->owner) {
-			if (killable && shim_signal_pending(cur, true, site))
+			if (interrupted(cur, intr, site))
 				goto err_intr;
 			s->block(ops->lock, l, site);
 		}
-	} else if (killable) {
+	} else if (intr != SHIM_INTR_NONE) {
 		if (pthread_mutex_trylock(&l->mu)) {
-			if (shim_signal_pending(cur, true, site))
+			if (interrupted(cur, intr, site))
 				goto err_intr;
 			pthread_mutex_lock(&l->mu);
 		}
@@ -192,7 +200,7 @@ static bool rw_available(const struct shim_rwlock *l, bool write)
 }
 
 int shim_rwlock_lock(struct shim_rwlock *l, const struct shim_lock_ops *ops,
-		     bool write, unsigned int subclass, bool killable,
+		     bool write, unsigned int subclass, int intr,
 		     const char *site)
 {
 	const struct shim_sched_ops *s = shim_sched;
@@ -212,7 +220,7 @@ int shim_rwlock_lock(struct shim_rwlock *l, const struct shim_lock_ops *ops,
 	if (write)
 		l->writers_waiting++;
 	while (!rw_available(l, write)) {
-		if (killable && shim_signal_pending(cur, true, site)) {
+		if (interrupted(cur, intr, site)) {
 			ret = -EINTR;
 			break;
 		}

@@ -199,23 +199,30 @@ unsigned long shim_slab_live_objects(void)
 unsigned int shim_slab_check(void)
 {
 	struct shim_slab_ctx *ctx = shim_slab_ctx_current();
+	char (*msgs)[512];
 	unsigned int i, bad = 0;
-	char msg[512];
+	const char **sites;
 
 	pthread_mutex_lock(&ctx->lock);
-	for (i = 0; i < ctx->q_count; i++) {
+	msgs = malloc((ctx->q_count + 1) * sizeof(*msgs));
+	sites = malloc((ctx->q_count + 1) * sizeof(*sites));
+	for (i = 0; msgs && sites && i < ctx->q_count; i++) {
 		struct shim_slab_hdr *h =
 			ctx->quarantine[(ctx->q_head + i) % SHIM_QUARANTINE_MAX];
 
-		if (!check_poison(h, msg, sizeof(msg))) {
-			bad++;
-			shim_report(SHIM_REPORT_SLAB, h->free_site, 0, "%s", msg);
+		if (!check_poison(h, msgs[bad], sizeof(msgs[bad]))) {
+			sites[bad++] = h->free_site;
 			/* Report each corruption once: restore the poison. */
 			memset(obj_of(h), SHIM_POISON_FREE, h->size);
 		}
 		poison_object(obj_of(h), h->size);
 	}
 	pthread_mutex_unlock(&ctx->lock);
+	/* Report outside the lock: the report hook may allocate. */
+	for (i = 0; i < bad; i++)
+		shim_report(SHIM_REPORT_SLAB, sites[i], 0, "%s", msgs[i]);
+	free(msgs);
+	free(sites);
 	return bad;
 }
 
@@ -457,18 +464,19 @@ size_t shim_ksize(const void *p)
 	return hdr_of(p)->size;
 }
 
-struct kmem_cache *kmem_cache_create(const char *name, unsigned int size,
-				     unsigned int align, unsigned int flags,
-				     void (*ctor)(void *))
+struct kmem_cache *__kmem_cache_create_args(const char *name, unsigned int size,
+					    struct kmem_cache_args *args,
+					    unsigned int flags)
 {
 	struct kmem_cache *s = calloc(1, sizeof(*s));
+	unsigned int align = args ? args->align : 0;
 
 	if (!s)
 		return NULL;
 	snprintf(s->name, sizeof(s->name), "%s", name ? name : "?");
 	s->size = size;
 	s->align = align > SLAB_MIN_ALIGN ? align : SLAB_MIN_ALIGN;
-	s->ctor = ctor;
+	s->ctor = args ? args->ctor : NULL;
 	return s;
 }
 

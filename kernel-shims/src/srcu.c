@@ -10,7 +10,7 @@
  * counter drains.  Each counter is seen at zero at some instant after the
  * call started, so every reader that had entered before it has left.
  * Synchronizers are serialised.  Counters are sequentially consistent
- * atomics, which gives the ordering the kernel gets from its smp_mb()s.
+ * atomics, with full barriers where the kernel has its smp_mb()s.
  */
 #include <errno.h>
 #include <string.h>
@@ -52,6 +52,13 @@ int shim_srcu_read_lock(struct srcu_struct *ssp, const char *site)
 	shim_lock_acquire(&ssp->dep_map, ssp, 0, SHIM_ACQ_SHARED_NB, false, site);
 	idx = __atomic_load_n(&ssp->idx, __ATOMIC_SEQ_CST) & 1;
 	__atomic_add_fetch(&ssp->ctr[idx], 1, __ATOMIC_SEQ_CST);
+	/*
+	 * Order the count before the section's loads, pairing with the full
+	 * barrier in synchronize_srcu() (the kernel's smp_mb() B): either the
+	 * synchronizer sees this reader, or this reader sees what the updater
+	 * published before synchronizing.
+	 */
+	smp_mb();
 	return idx;
 }
 
@@ -63,6 +70,8 @@ void shim_srcu_read_unlock(struct srcu_struct *ssp, int idx, const char *site)
 	shim_lock_release(&ssp->dep_map, ssp, site);
 	if (WARN_ON_ONCE(idx & ~1))
 		return;
+	/* The section's accesses happen before the count drops (smp_mb() C). */
+	smp_mb();
 	if (__atomic_sub_fetch(&ssp->ctr[idx], 1, __ATOMIC_SEQ_CST))
 		return;
 	if (s) {
@@ -121,6 +130,8 @@ void shim_synchronize_srcu(struct srcu_struct *ssp, const char *site)
 		pthread_mutex_lock(&ssp->sync_mu);
 	}
 
+	/* The update before this call is visible to readers counted after it. */
+	smp_mb();
 	idx = __atomic_load_n(&ssp->idx, __ATOMIC_SEQ_CST);
 	wait_drained(ssp, (idx + 1) & 1, site);
 	__atomic_store_n(&ssp->idx, idx + 1, __ATOMIC_SEQ_CST);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * `current`: the running model thread.  Controlled mode asks the scheduler;
+ * `current`, after include/asm-generic/current.h (v7.1): the running model
+ * thread.  Controlled mode asks the scheduler;
  * free-running uses the task bound by shim_task_enter(), or a default task
  * per OS thread so that plain threads (tests, tools) can take locks too.
  */

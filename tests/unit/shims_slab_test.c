@@ -249,7 +249,12 @@ START_TEST(test_kmem_cache)
 	struct kmem_cache *c = kmem_cache_create("thing", sizeof(struct thing), 64, 0,
 						  thing_ctor);
 	struct kmem_cache *d = KMEM_CACHE(thing, SLAB_ACCOUNT);
-	struct thing *t, *z;
+	struct kmem_cache_args args = { .align = 128, .ctor = thing_ctor };
+	struct kmem_cache *e = kmem_cache_create("thing_args", sizeof(struct thing), &args,
+						  SLAB_ACCOUNT);
+	struct kmem_cache *f = kmem_cache_create("thing_noargs", 24, NULL, 0);
+	struct thing *t, *z, *u;
+	void *v;
 
 	ck_assert_ptr_nonnull(c);
 	ctor_calls = 0;
@@ -260,6 +265,17 @@ START_TEST(test_kmem_cache)
 	ck_assert_int_eq(z->c, 0);
 	ck_assert_int_eq(ctor_calls, 1);
 	ck_assert_uint_eq(kmem_cache_size(c), sizeof(struct thing));
+	/* the v6.13+ argument forms */
+	u = kmem_cache_alloc(e, GFP_KERNEL);
+	ck_assert_uint_eq((uintptr_t)u % 128, 0);
+	ck_assert_int_eq(u->c, 77);
+	ck_assert_int_eq(ctor_calls, 2);
+	v = kmem_cache_alloc(f, GFP_KERNEL);
+	ck_assert_uint_eq(kmem_cache_size(f), 24);
+	kmem_cache_free(e, u);
+	kmem_cache_free(f, v);
+	kmem_cache_destroy(e);
+	kmem_cache_destroy(f);
 	/* destroying a cache with live objects is reported, and it leaks */
 	kmem_cache_destroy(c);
 	ck_assert_uint_eq(captured_count(SHIM_REPORT_SLAB), 1);

@@ -24,14 +24,15 @@ struct mutex {
 #define mutex_destroy(lock)	do { (void)(lock); } while (0)
 
 #define mutex_lock(lock) \
-	((void)shim_xlock_lock(&(lock)->base, &shim_mutex_ops, 0, false, SHIM_SITE))
+	((void)shim_xlock_lock(&(lock)->base, &shim_mutex_ops, 0, SHIM_INTR_NONE, SHIM_SITE))
 #define mutex_lock_nested(lock, subclass) \
-	((void)shim_xlock_lock(&(lock)->base, &shim_mutex_ops, (subclass), false, SHIM_SITE))
+	((void)shim_xlock_lock(&(lock)->base, &shim_mutex_ops, (subclass), SHIM_INTR_NONE, SHIM_SITE))
 #define mutex_lock_killable(lock) \
-	shim_xlock_lock(&(lock)->base, &shim_mutex_ops, 0, true, SHIM_SITE)
-#define mutex_lock_interruptible(lock)	mutex_lock_killable(lock)
+	shim_xlock_lock(&(lock)->base, &shim_mutex_ops, 0, SHIM_INTR_KILLABLE, SHIM_SITE)
+#define mutex_lock_interruptible(lock) \
+	shim_xlock_lock(&(lock)->base, &shim_mutex_ops, 0, SHIM_INTR_INTERRUPTIBLE, SHIM_SITE)
 #define mutex_lock_killable_nested(lock, subclass) \
-	shim_xlock_lock(&(lock)->base, &shim_mutex_ops, (subclass), true, SHIM_SITE)
+	shim_xlock_lock(&(lock)->base, &shim_mutex_ops, (subclass), SHIM_INTR_KILLABLE, SHIM_SITE)
 #define mutex_trylock(lock) \
 	shim_xlock_trylock(&(lock)->base, &shim_mutex_ops, SHIM_SITE)
 #define mutex_unlock(lock) \

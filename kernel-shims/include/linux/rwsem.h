@@ -23,23 +23,24 @@ struct rw_semaphore {
 } while (0)
 
 #define down_read(sem) \
-	((void)shim_rwlock_lock(&(sem)->base, &shim_rwsem_ops, false, 0, false, SHIM_SITE))
+	((void)shim_rwlock_lock(&(sem)->base, &shim_rwsem_ops, false, 0, SHIM_INTR_NONE, SHIM_SITE))
 #define down_read_nested(sem, subclass) \
-	((void)shim_rwlock_lock(&(sem)->base, &shim_rwsem_ops, false, (subclass), false, SHIM_SITE))
+	((void)shim_rwlock_lock(&(sem)->base, &shim_rwsem_ops, false, (subclass), SHIM_INTR_NONE, SHIM_SITE))
 #define down_read_killable(sem) \
-	shim_rwlock_lock(&(sem)->base, &shim_rwsem_ops, false, 0, true, SHIM_SITE)
-#define down_read_interruptible(sem)	down_read_killable(sem)
+	shim_rwlock_lock(&(sem)->base, &shim_rwsem_ops, false, 0, SHIM_INTR_KILLABLE, SHIM_SITE)
+#define down_read_interruptible(sem) \
+	shim_rwlock_lock(&(sem)->base, &shim_rwsem_ops, false, 0, SHIM_INTR_INTERRUPTIBLE, SHIM_SITE)
 #define down_read_trylock(sem) \
 	shim_rwlock_trylock(&(sem)->base, &shim_rwsem_ops, false, SHIM_SITE)
 #define up_read(sem) \
 	shim_rwlock_unlock(&(sem)->base, &shim_rwsem_ops, false, SHIM_SITE)
 
 #define down_write(sem) \
-	((void)shim_rwlock_lock(&(sem)->base, &shim_rwsem_ops, true, 0, false, SHIM_SITE))
+	((void)shim_rwlock_lock(&(sem)->base, &shim_rwsem_ops, true, 0, SHIM_INTR_NONE, SHIM_SITE))
 #define down_write_nested(sem, subclass) \
-	((void)shim_rwlock_lock(&(sem)->base, &shim_rwsem_ops, true, (subclass), false, SHIM_SITE))
+	((void)shim_rwlock_lock(&(sem)->base, &shim_rwsem_ops, true, (subclass), SHIM_INTR_NONE, SHIM_SITE))
 #define down_write_killable(sem) \
-	shim_rwlock_lock(&(sem)->base, &shim_rwsem_ops, true, 0, true, SHIM_SITE)
+	shim_rwlock_lock(&(sem)->base, &shim_rwsem_ops, true, 0, SHIM_INTR_KILLABLE, SHIM_SITE)
 #define down_write_trylock(sem) \
 	shim_rwlock_trylock(&(sem)->base, &shim_rwsem_ops, true, SHIM_SITE)
 #define up_write(sem) \

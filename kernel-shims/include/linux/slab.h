@@ -66,20 +66,60 @@ void shim_kfree(const void *p, const char *site);
  */
 size_t shim_ksize(const void *p);
 
+/* v6.13+ creation arguments; only align and ctor mean anything here. */
+struct kmem_cache_args {
+	unsigned int align;
+	unsigned int useroffset;
+	unsigned int usersize;
+	unsigned int freeptr_offset;
+	bool use_freeptr_offset;
+	void (*ctor)(void *);
+};
+
 /**
- * kmem_cache_create() - Create a cache of @size-byte objects.
+ * __kmem_cache_create_args() - Create a cache of @size-byte objects.
  * @name: cache name, reported with its leaks.
  * @size: object size.
- * @align: alignment, 0 for the default (16).
+ * @args: alignment (0: the default 16) and constructor, or NULL.
  * @flags: SLAB_* (accepted, not acted on).
- * @ctor: constructor run on each new object, or NULL.
  *
  * Context: may sleep.
  * Return: the cache, or NULL.
  */
-struct kmem_cache *kmem_cache_create(const char *name, unsigned int size,
-				     unsigned int align, unsigned int flags,
-				     void (*ctor)(void *));
+struct kmem_cache *__kmem_cache_create_args(const char *name, unsigned int size,
+					    struct kmem_cache_args *args,
+					    unsigned int flags);
+
+static inline struct kmem_cache *__kmem_cache_default_args(const char *name,
+							   unsigned int size,
+							   void *args,
+							   unsigned int flags)
+{
+	return __kmem_cache_create_args(name, size, NULL, flags);
+}
+
+/* The pre-6.13 five-argument form. */
+static inline struct kmem_cache *__kmem_cache_create(const char *name,
+						     unsigned int size,
+						     unsigned int align,
+						     unsigned int flags,
+						     void (*ctor)(void *))
+{
+	struct kmem_cache_args args = { .align = align, .ctor = ctor };
+
+	return __kmem_cache_create_args(name, size, &args, flags);
+}
+
+/*
+ * Both forms, as the kernel dispatches them:
+ * kmem_cache_create(name, size, &args, flags) and
+ * kmem_cache_create(name, size, align, flags, ctor).
+ */
+#define kmem_cache_create(__name, __object_size, __args, ...)		\
+	_Generic((__args),						\
+		 struct kmem_cache_args *: __kmem_cache_create_args,	\
+		 void *: __kmem_cache_default_args,			\
+		 default: __kmem_cache_create)((__name), (__object_size), (__args), __VA_ARGS__)
 
 /**
  * kmem_cache_destroy() - Destroy a cache; NULL is a no-op.
@@ -159,8 +199,9 @@ static inline size_t __shim_array_bytes(size_t n, size_t size)
 #define kmem_cache_alloc(s, gfp)	shim_kmem_cache_alloc((s), (gfp), SHIM_SITE)
 #define kmem_cache_zalloc(s, gfp)	shim_kmem_cache_alloc((s), (gfp) | __GFP_ZERO, SHIM_SITE)
 #define kmem_cache_free(s, p)		shim_kmem_cache_free((s), (p), SHIM_SITE)
-#define KMEM_CACHE(__struct, __flags) \
-	kmem_cache_create(#__struct, sizeof(struct __struct), \
-			  __alignof__(struct __struct), (__flags), NULL)
+#define KMEM_CACHE(__struct, __flags)					\
+	__kmem_cache_create_args(#__struct, sizeof(struct __struct),	\
+		&(struct kmem_cache_args){ .align = __alignof__(struct __struct) }, \
+		(__flags))
 
 #endif /* _LINUX_SLAB_H */

@@ -28,9 +28,9 @@ typedef struct {
 } while (0)
 
 #define spin_lock(lock) \
-	((void)shim_xlock_lock(&(lock)->base, &shim_spin_ops, 0, false, SHIM_SITE))
+	((void)shim_xlock_lock(&(lock)->base, &shim_spin_ops, 0, SHIM_INTR_NONE, SHIM_SITE))
 #define spin_lock_nested(lock, subclass) \
-	((void)shim_xlock_lock(&(lock)->base, &shim_spin_ops, (subclass), false, SHIM_SITE))
+	((void)shim_xlock_lock(&(lock)->base, &shim_spin_ops, (subclass), SHIM_INTR_NONE, SHIM_SITE))
 #define spin_trylock(lock) \
 	shim_xlock_trylock(&(lock)->base, &shim_spin_ops, SHIM_SITE)
 #define spin_unlock(lock) \
@@ -53,13 +53,13 @@ typedef struct {
 } while (0)
 
 #define read_lock(lock) \
-	((void)shim_rwlock_lock(&(lock)->base, &shim_rwlock_ops, false, 0, false, SHIM_SITE))
+	((void)shim_rwlock_lock(&(lock)->base, &shim_rwlock_ops, false, 0, SHIM_INTR_NONE, SHIM_SITE))
 #define read_trylock(lock) \
 	shim_rwlock_trylock(&(lock)->base, &shim_rwlock_ops, false, SHIM_SITE)
 #define read_unlock(lock) \
 	shim_rwlock_unlock(&(lock)->base, &shim_rwlock_ops, false, SHIM_SITE)
 #define write_lock(lock) \
-	((void)shim_rwlock_lock(&(lock)->base, &shim_rwlock_ops, true, 0, false, SHIM_SITE))
+	((void)shim_rwlock_lock(&(lock)->base, &shim_rwlock_ops, true, 0, SHIM_INTR_NONE, SHIM_SITE))
 #define write_trylock(lock) \
 	shim_rwlock_trylock(&(lock)->base, &shim_rwlock_ops, true, SHIM_SITE)
 #define write_unlock(lock) \

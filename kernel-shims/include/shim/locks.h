@@ -49,6 +49,13 @@ struct shim_rwlock {
 	.dep_map = SHIM_LOCKDEP_MAP_INIT(lockname, wtype),		\
 }
 
+/* What may interrupt a wait for a lock (mutex_lock_killable, ..._interruptible). */
+enum shim_intr {
+	SHIM_INTR_NONE = 0,		/* uninterruptible */
+	SHIM_INTR_KILLABLE,		/* a fatal signal: -EINTR */
+	SHIM_INTR_INTERRUPTIBLE,	/* any signal: -EINTR */
+};
+
 /* The operations a lock type maps to (SHIM_OP_*), passed to the bodies. */
 struct shim_lock_ops {
 	enum shim_op lock, unlock;		/* exclusive */
@@ -75,14 +82,16 @@ void shim_xlock_init(struct shim_xlock *l, const char *name,
  * @l: the lock.
  * @ops: the lock type's operation codes.
  * @subclass: lockdep nesting subclass.
- * @killable: give up with -EINTR if a fatal signal is pending while waiting.
+ * @intr: enum shim_intr: which pending signal makes a wait give up.
  * @site: "file:line" of the caller.
  *
+ * Signals are checked only when the lock is contended, as the kernel does.
+ *
  * Context: may block (mutex: might_sleep()).
- * Return: 0, or -EINTR if @killable and interrupted.
+ * Return: 0, or -EINTR if interrupted per @intr.
  */
 int shim_xlock_lock(struct shim_xlock *l, const struct shim_lock_ops *ops,
-		    unsigned int subclass, bool killable, const char *site);
+		    unsigned int subclass, int intr, const char *site);
 
 /**
  * shim_xlock_trylock() - Take an exclusive lock if it is free.
@@ -134,14 +143,14 @@ void shim_rwlock_init(struct shim_rwlock *l, const char *name,
  * @ops: the lock type's operation codes.
  * @write: exclusive if true, shared otherwise.
  * @subclass: lockdep nesting subclass.
- * @killable: give up with -EINTR on a fatal signal while waiting.
+ * @intr: enum shim_intr: which pending signal makes a wait give up.
  * @site: "file:line" of the caller.
  *
  * Context: may block.
- * Return: 0, or -EINTR if @killable and interrupted.
+ * Return: 0, or -EINTR if interrupted per @intr.
  */
 int shim_rwlock_lock(struct shim_rwlock *l, const struct shim_lock_ops *ops,
-		     bool write, unsigned int subclass, bool killable,
+		     bool write, unsigned int subclass, int intr,
 		     const char *site);
 
 /**
