@@ -53,7 +53,33 @@ struct kmem_cache {
 	unsigned int size, align;
 	void (*ctor)(void *);
 	unsigned long live, allocs, frees;	/* __atomic */
+	unsigned int flags;			/* SLAB_* */
+	/*
+	 * SLAB_TYPESAFE_BY_RCU: freed objects stay this type (never poisoned,
+	 * never handed back to malloc) and are reused only by this cache, so a
+	 * stale pointer reads a dead or recycled object of the same type, as
+	 * get_file_active() expects (spec B-03/B-04).
+	 */
+	pthread_mutex_t free_lock;
+	struct shim_slab_hdr *freelist;
 };
+
+static bool cache_typesafe(const struct kmem_cache *s)
+{
+	return s && (s->flags & SLAB_TYPESAFE_BY_RCU);
+}
+
+static struct shim_slab_hdr *typesafe_pop(struct kmem_cache *s)
+{
+	struct shim_slab_hdr *h;
+
+	pthread_mutex_lock(&s->free_lock);
+	h = s->freelist;
+	if (h)
+		s->freelist = h->next;
+	pthread_mutex_unlock(&s->free_lock);
+	return h;
+}
 
 static struct shim_slab_ctx default_ctx = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
@@ -320,11 +346,17 @@ static void *slab_alloc(struct kmem_cache *cache, size_t size, size_t align,
 		goto err_fail;
 	if (align < SLAB_MIN_ALIGN)
 		align = SLAB_MIN_ALIGN;
-	raw = malloc(sizeof(*h) + size + align);
-	if (!raw)
-		goto err_fail;
-	obj = ((uintptr_t)raw + sizeof(*h) + align - 1) & ~(uintptr_t)(align - 1);
-	h = hdr_of((void *)obj);
+	h = cache_typesafe(cache) ? typesafe_pop(cache) : NULL;
+	if (h) {
+		raw = h->raw;
+		obj = (uintptr_t)obj_of(h);
+	} else {
+		raw = malloc(sizeof(*h) + size + align);
+		if (!raw)
+			goto err_fail;
+		obj = ((uintptr_t)raw + sizeof(*h) + align - 1) & ~(uintptr_t)(align - 1);
+		h = hdr_of((void *)obj);
+	}
 	h->magic = SLAB_MAGIC_LIVE;
 	h->size = size;
 	h->raw = raw;
@@ -410,6 +442,14 @@ static void slab_free(struct kmem_cache *cache, const void *p, const char *site)
 	ctx->stats.live_objects--;
 	ctx->stats.live_bytes -= h->size;
 	ctx->stats.total_frees++;
+	if (cache_typesafe(h->cache)) {
+		pthread_mutex_unlock(&ctx->lock);
+		pthread_mutex_lock(&h->cache->free_lock);
+		h->next = h->cache->freelist;
+		h->cache->freelist = h;
+		pthread_mutex_unlock(&h->cache->free_lock);
+		return;
+	}
 	memset(obj_of(h), SHIM_POISON_FREE, h->size);
 	poison_object(obj_of(h), h->size);
 
@@ -477,11 +517,14 @@ struct kmem_cache *__kmem_cache_create_args(const char *name, unsigned int size,
 	s->size = size;
 	s->align = align > SLAB_MIN_ALIGN ? align : SLAB_MIN_ALIGN;
 	s->ctor = args ? args->ctor : NULL;
+	s->flags = flags;
+	pthread_mutex_init(&s->free_lock, NULL);
 	return s;
 }
 
 void kmem_cache_destroy(struct kmem_cache *s)
 {
+	struct shim_slab_hdr *h;
 	unsigned long live;
 
 	if (!s)
@@ -493,6 +536,9 @@ void kmem_cache_destroy(struct kmem_cache *s)
 			    "kmem_cache_destroy %s: %lu objects remaining", s->name, live);
 		return;
 	}
+	while ((h = typesafe_pop(s)))
+		free(h->raw);
+	pthread_mutex_destroy(&s->free_lock);
 	free(s);
 }
 
