@@ -61,13 +61,14 @@ static struct page *content_page(struct mm_world *w, unsigned long pfn, bool wri
 		mm_stat_add(w, content_reads, 1);
 	if (w->content_hook)
 		w->content_hook(w->content_hook_ctx, pfn, write, site);
-	if (!page || !(page->flags & ((1UL << PG_head) | (1UL << PG_tail) | (1UL << PG_freed)))) {
+	if (!page || !(page_flags_read(page) &
+		       ((1UL << PG_head) | (1UL << PG_tail) | (1UL << PG_freed)))) {
 		WARN(1, "content %s of pfn %#lx that was never allocated (%s)",
 		     write ? "write" : "read", pfn, site);
 		*err = MM_READ_BADPFN;
 		return NULL;
 	}
-	if (page->flags & (1UL << PG_freed)) {
+	if (page_flags_read(page) & (1UL << PG_freed)) {
 		__mm_report_uaf(page, pfn, write ? "content write" : "content read", site);
 		*err = MM_READ_FREED;
 		return NULL;

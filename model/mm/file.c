@@ -120,10 +120,22 @@ void iput(struct inode *inode)
  * @flags: O_* open flags (O_RDWR gives read and write mode).
  * Context: may sleep.  Return: the file or ERR_PTR(-ENOMEM).
  */
+/*
+ * Type-stable file memory, like the kernel's SLAB_TYPESAFE_BY_RCU filp
+ * cache: when set (by the KVM model's backend, per world), struct file
+ * memory is recycled for new files instead of freed, so a stale pointer
+ * read before a release (slot->gmem.file, spec B-03/B-04) still points at a
+ * struct file -- possibly a different, live one -- and get_file_active()
+ * must detect that.  NULL hooks: plain kzalloc/kfree.
+ */
+__thread struct file *(*filp_cache_alloc)(void);
+__thread void (*filp_cache_free)(struct file *file);
+
 struct file *alloc_file_pseudo(struct inode *inode, const char *name, int flags,
 			       const struct file_operations *fops)
 {
-	struct file *file = kzalloc(sizeof(*file), GFP_KERNEL);
+	struct file *file = filp_cache_alloc ? filp_cache_alloc() :
+			    kzalloc(sizeof(*file), GFP_KERNEL);
 
 	if (!file)
 		return ERR_PTR(-ENOMEM);
@@ -165,6 +177,11 @@ struct file *get_file_active(struct file **f)
 
 	if (!file || !atomic_long_inc_not_zero(&file->f_count))
 		return NULL;
+	/* The memory may have been recycled for another file meanwhile. */
+	if (READ_ONCE(*f) != file) {
+		fput(file);
+		return NULL;
+	}
 	return file;
 }
 
@@ -203,7 +220,10 @@ void __fput(struct file *file)
 	if (file->f_op && file->f_op->release)
 		file->f_op->release(file->f_inode, file);
 	iput(file->f_inode);
-	kfree(file);
+	if (filp_cache_free)
+		filp_cache_free(file);
+	else
+		kfree(file);
 }
 
 /**

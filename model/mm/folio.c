@@ -15,6 +15,7 @@
 #include <linux/kernel.h>
 #include <linux/bug.h>
 #include <linux/lockdep.h>
+#include <linux/printk.h>
 #include <linux/sched/signal.h>
 #include <linux/mm.h>
 #include <linux/pagevec.h>
@@ -22,6 +23,28 @@
 
 static struct lockdep_map folio_lock_map =
 	SHIM_LOCKDEP_MAP_INIT("folio_lock", SHIM_WAIT_SLEEP);
+
+/**
+ * dump_folio - print what a failed invariant needs to know about @folio
+ * (mm/debug.c dump_page()).
+ * @reason: why it is dumped.
+ * Context: any.
+ */
+void dump_folio(const struct folio *folio, const char *reason)
+{
+	unsigned long flags = page_flags_read(folio);
+
+	pr_err("folio pfn %#lx order %u refcount %d mapcount %d mapping %s index %lu "
+	       "flags %#lx%s%s%s%s%s: %s\n",
+	       folio_pfn(folio), folio_order(folio), folio_ref_count(folio),
+	       folio_mapcount(folio), folio->mapping ? "set" : "none",
+	       (unsigned long)folio->index, flags & ((1UL << __NR_PAGEFLAGS) - 1),
+	       flags & (1UL << PG_locked) ? " locked" : "",
+	       flags & (1UL << PG_uptodate) ? " uptodate" : "",
+	       flags & (1UL << PG_hwpoison) ? " hwpoison" : "",
+	       flags & (1UL << PG_anon) ? " anon" : "",
+	       flags & (1UL << PG_freed) ? " FREED" : "", reason);
+}
 
 /* A reference or lock operation on a freed folio is a use-after-free. */
 static bool __folio_check_live(struct folio *folio, const char *what, const char *site)
@@ -83,8 +106,10 @@ void mm_folio_put_refs(struct folio *folio, int refs, const char *site)
 		return;
 	old = __shim_atomic_fetch_sub(refs, &folio->_refcount, site);
 	if (WARN(old < refs, "folio_put: pfn %#lx refcount %d - %d underflows",
-		 folio_pfn(folio), old, refs))
+		 folio_pfn(folio), old, refs)) {
+		dump_folio(folio, "refcount underflow");
 		return;
+	}
 	if (old == refs)
 		__mm_folio_free(folio, site);
 }

@@ -78,12 +78,12 @@ static inline unsigned long __mm_order_idx(unsigned int order)
 
 static inline enum mm_cstate __page_cstate(const struct page *page)
 {
-	return (enum mm_cstate)((page->flags & PAGE_CSTATE_MASK) >> PAGE_CSTATE_SHIFT);
+	return (enum mm_cstate)((page_flags_read(page) & PAGE_CSTATE_MASK) >> PAGE_CSTATE_SHIFT);
 }
 
 static inline u8 __page_ctag(const struct page *page)
 {
-	return (u8)((page->flags & PAGE_CTAG_MASK) >> PAGE_CTAG_SHIFT);
+	return (u8)((page_flags_read(page) & PAGE_CTAG_MASK) >> PAGE_CTAG_SHIFT);
 }
 
 /*

@@ -326,8 +326,18 @@ void __zap_vma_range(struct vm_area_struct *vma, unsigned long start, unsigned l
 {
 	start = max(start, vma->vm_start);
 	end = min(end, vma->vm_end);
+	if (start >= end)
+		return;
+	/* mmu_notifier_invalidate_range_start/end (hook added by the KVM model). */
+	if (mmu_notifier_invalidate_hook)
+		mmu_notifier_invalidate_hook(vma->vm_mm, start, end, true);
 	__zap_mm_range(vma->vm_mm, start, end);
+	if (mmu_notifier_invalidate_hook)
+		mmu_notifier_invalidate_hook(vma->vm_mm, start, end, false);
 }
+
+__thread void (*mmu_notifier_invalidate_hook)(struct mm_struct *mm, unsigned long start,
+					      unsigned long end, bool begin);
 
 /**
  * zap_page_range_single - zap [@address, @address + @size) of @vma.

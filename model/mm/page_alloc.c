@@ -134,7 +134,9 @@ static void __mm_world_free_pool(struct mm_world *w)
 
 static bool __mm_page_is_live_head(const struct page *p)
 {
-	return (p->flags & (1UL << PG_head)) && !(p->flags & (1UL << PG_freed));
+	unsigned long flags = page_flags_read(p);
+
+	return (flags & (1UL << PG_head)) && !(flags & (1UL << PG_freed));
 }
 
 /* Walk every live folio head in pfn order.  Caller holds no pool lock. */
@@ -447,7 +449,7 @@ static void __mm_init_folio(struct mm_world *w, unsigned long pfn, unsigned int 
 		struct page *p = head + i;
 
 		WARN_ON_ONCE(p->bytes);
-		__atomic_store_n(&p->flags, (p->flags & PAGE_PFN_MASK) | cflags |
+		__atomic_store_n(&p->flags, (page_flags_read(p) & PAGE_PFN_MASK) | cflags |
 				 (i ? (1UL << PG_tail) : 0), __ATOMIC_RELAXED);
 		p->mapping = NULL;
 		p->index = 0;
@@ -524,17 +526,18 @@ void __mm_folio_free(struct folio *folio, const char *site)
 	struct page *head = (struct page *)folio;
 	u64 step = __mm_step();
 
-	WARN(folio_mapped(folio), "freeing mapped folio pfn %#lx mapcount %d",
-	     pfn, folio_mapcount(folio));
-	WARN(folio->mapping, "freeing folio pfn %#lx still in a page cache", pfn);
-	WARN(folio_test_locked(folio), "freeing locked folio pfn %#lx", pfn);
+	if (WARN(folio_mapped(folio), "freeing mapped folio pfn %#lx mapcount %d",
+		 pfn, folio_mapcount(folio)) ||
+	    WARN(folio->mapping, "freeing folio pfn %#lx still in a page cache", pfn) ||
+	    WARN(folio_test_locked(folio), "freeing locked folio pfn %#lx", pfn))
+		dump_folio(folio, "bad state at free");
 
 	spin_lock(&w->lock);
 	for (i = 0; i < nr; i++) {
 		struct page *p = head + i;
 
 		__mm_page_free_contents(w, p);
-		__atomic_store_n(&p->flags, (p->flags & PAGE_PFN_MASK) | (1UL << PG_freed) |
+		__atomic_store_n(&p->flags, (page_flags_read(p) & PAGE_PFN_MASK) | (1UL << PG_freed) |
 				 ((unsigned long)MM_CSTATE_FREED << PAGE_CSTATE_SHIFT) |
 				 (i ? 0 : (1UL << PG_head) |
 				  ((unsigned long)order << PAGE_ORDER_SHIFT)), __ATOMIC_RELEASE);
@@ -586,7 +589,7 @@ struct page *mm_pfn_to_page(unsigned long pfn, const char *site)
 {
 	struct page *page = __mm_pfn_to_page_raw(__mm_world(), pfn);
 
-	if (page && (page->flags & (1UL << PG_freed)))
+	if (page && (page_flags_read(page) & (1UL << PG_freed)))
 		__mm_report_uaf(page, pfn, "pfn_to_page", site);
 	return page;
 }
@@ -601,7 +604,7 @@ struct folio *mm_pfn_to_folio(unsigned long pfn, const char *site)
 
 	if (!page)
 		return NULL;
-	if (page->flags & (1UL << PG_freed)) {
+	if (page_flags_read(page) & (1UL << PG_freed)) {
 		__mm_report_uaf(page, pfn, "pfn_to_folio", site);
 		return (struct folio *)page;
 	}
@@ -625,9 +628,9 @@ struct folio *mm_pfn_folio_live(unsigned long pfn)
 {
 	struct page *page = __mm_pfn_to_page_raw(__mm_world(), pfn);
 
-	if (!page || (page->flags & (1UL << PG_freed)))
+	if (!page || (page_flags_read(page) & (1UL << PG_freed)))
 		return NULL;
-	if (!(page->flags & ((1UL << PG_head) | (1UL << PG_tail))))
+	if (!(page_flags_read(page) & ((1UL << PG_head) | (1UL << PG_tail))))
 		return NULL;	/* carved but never handed out */
 	return page_folio(page);
 }
@@ -640,7 +643,7 @@ bool mm_pfn_free_info(unsigned long pfn, u64 *step, const char **site)
 {
 	struct page *page = __mm_pfn_to_page_raw(__mm_world(), pfn);
 
-	if (!page || !(page->flags & (1UL << PG_freed)))
+	if (!page || !(page_flags_read(page) & (1UL << PG_freed)))
 		return false;
 	if (step)
 		*step = page->free_step;

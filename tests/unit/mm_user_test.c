@@ -140,6 +140,35 @@ START_TEST(truncate_unmaps_and_refaults)
 }
 END_TEST
 
+/*
+ * truncate_inode_pages_range() alone (guest_memfd's punch hole calls only
+ * it) unmaps every user mapping of the folios it removes (spec §1.5 step 4).
+ */
+START_TEST(truncate_alone_unmaps_user_mappings)
+{
+	struct file *file = shmem_file_setup("t", 4 * PAGE_SIZE, 0);
+	unsigned long a = map(file, 4 * PAGE_SIZE, MAP_SHARED);
+	unsigned long old1, old2;
+
+	mm_host_fill(mm, a, 0x77, 4 * PAGE_SIZE);
+	old1 = mm_follow_pfn(mm, a + PAGE_SIZE);
+	old2 = mm_follow_pfn(mm, a + 2 * PAGE_SIZE);
+	truncate_inode_pages_range(file->f_mapping, PAGE_SIZE, 3 * PAGE_SIZE - 1);
+	ck_assert_uint_eq(mm_follow_pfn(mm, a + PAGE_SIZE), 0);
+	ck_assert_uint_eq(mm_follow_pfn(mm, a + 2 * PAGE_SIZE), 0);
+	ck_assert(!mm_pfn_is_live(old1));
+	ck_assert(!mm_pfn_is_live(old2));
+	ck_assert_uint_ne(mm_follow_pfn(mm, a), 0);
+	ck_assert_uint_ne(mm_follow_pfn(mm, a + 3 * PAGE_SIZE), 0);
+	ck_assert_int_eq(host_value(a + PAGE_SIZE, 2 * PAGE_SIZE), 0);
+	ck_assert_int_eq(host_value(a + 3 * PAGE_SIZE, PAGE_SIZE), 0x77);
+	ck_assert_uint_eq(mmt_nreports(SHIM_REPORT_WARN), 0);
+	fput(file);
+	ck_assert_int_eq(do_munmap(mm, a, 4 * PAGE_SIZE), 0);
+	ck_assert_uint_eq(mm_live_folios(), 0);
+}
+END_TEST
+
 /* A file whose ->fault answers from a table row. */
 static vm_fault_t fault_ret;
 static int fault_calls, fault_retries;
@@ -398,6 +427,81 @@ START_TEST(munmap_middle_splits_vma)
 }
 END_TEST
 
+/*
+ * Free-running stress (for TSan): writers fault pages of a shared mapping
+ * in while another thread punches holes, another DONTNEEDs, another GUPs.
+ * At the end nothing was reported and every folio is accounted for.
+ */
+struct stress {
+	struct file *file;
+	unsigned long addr;
+	int id;
+};
+
+#define STRESS_PAGES	16
+#define STRESS_ITERS	3000
+
+static void *stress_thread(void *p)
+{
+	struct stress *st = p;
+	unsigned int x = 12345 + st->id;
+	int i;
+
+	shim_ctx = &mmt_ctx;
+	mm_world_set_current(mmt_world);
+	for (i = 0; i < STRESS_ITERS; i++) {
+		unsigned long pg;
+		struct page *page;
+
+		x = x * 1103515245 + 12345;
+		pg = (x >> 8) % STRESS_PAGES;
+		switch (st->id) {
+		case 0:
+		case 1:
+			ck_assert_uint_eq(mm_host_fill(mm, st->addr + pg * PAGE_SIZE, 0x40 + st->id,
+						       PAGE_SIZE), 0);
+			break;
+		case 2:
+			st->file->f_op->fallocate(st->file, FALLOC_FL_PUNCH_HOLE |
+						  FALLOC_FL_KEEP_SIZE, pg * PAGE_SIZE, PAGE_SIZE);
+			break;
+		case 3:
+			do_madvise(mm, st->addr + pg * PAGE_SIZE, 2 * PAGE_SIZE, MADV_DONTNEED);
+			break;
+		default:
+			if (get_user_pages_remote(mm, st->addr + pg * PAGE_SIZE, 1, FOLL_WRITE,
+						  &page, NULL) == 1)
+				put_page(page);
+			break;
+		}
+	}
+	return NULL;
+}
+
+START_TEST(free_running_fault_punch_stress)
+{
+	struct file *file = shmem_file_setup("s", (STRESS_PAGES + 1) * PAGE_SIZE, 0);
+	unsigned long addr = map(file, (STRESS_PAGES + 1) * PAGE_SIZE, MAP_SHARED);
+	struct stress st[5];
+	pthread_t th[5];
+	int i;
+
+	for (i = 0; i < 5; i++) {
+		st[i] = (struct stress){ file, addr, i };
+		pthread_create(&th[i], NULL, stress_thread, &st[i]);
+	}
+	for (i = 0; i < 5; i++)
+		pthread_join(th[i], NULL);
+	ck_assert_uint_eq(mmt_nreports(SHIM_REPORT_WARN), 0);
+	ck_assert_uint_eq(mmt_nreports(SHIM_REPORT_SLAB), 0);
+	ck_assert_uint_eq(mmt_nreports(SHIM_REPORT_LOCKDEP), 0);
+	ck_assert_uint_eq(mm_live_folios(), file->f_mapping->nrpages);
+	ck_assert_int_eq(do_munmap(mm, addr, (STRESS_PAGES + 1) * PAGE_SIZE), 0);
+	fput(file);
+	ck_assert_uint_eq(mm_live_folios(), 0);
+}
+END_TEST
+
 /* World reset tears down mappings left behind and drops their files. */
 START_TEST(world_reset_drops_mappings)
 {
@@ -423,6 +527,7 @@ static Suite *mm_user_suite(void)
 	tcase_add_test(tc, sigbus_past_eof);
 	tcase_add_test(tc, dontneed_shared_keeps_private_zeroes);
 	tcase_add_test(tc, truncate_unmaps_and_refaults);
+	tcase_add_test(tc, truncate_alone_unmaps_user_mappings);
 	tcase_add_loop_test(tc, fault_result_table, 0, ARRAY_SIZE(fault_rows));
 	tcase_add_test(tc, gup_and_pins);
 	tcase_add_test(tc, anon_thp_level_and_split);
@@ -431,6 +536,7 @@ static Suite *mm_user_suite(void)
 	tcase_add_test(tc, madvise_remove_punches_file);
 	tcase_add_test(tc, munmap_middle_splits_vma);
 	tcase_add_test(tc, world_reset_drops_mappings);
+	tcase_add_test(tc, free_running_fault_punch_stress);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -179,6 +179,12 @@ void fput(struct file *file);
  */
 extern __thread bool (*fput_task_work)(struct file *file);
 void __fput(struct file *file);
+/*
+ * Type-stable, recycled struct file memory (SLAB_TYPESAFE_BY_RCU model,
+ * added by the KVM model): alloc returns zeroed memory or NULL.
+ */
+extern __thread struct file *(*filp_cache_alloc)(void);
+extern __thread void (*filp_cache_free)(struct file *file);
 int file_modified(struct file *file);
 
 /*

@@ -108,6 +108,9 @@ static inline unsigned int folio_shift(const struct folio *folio)
 #define get_page(page)		folio_get(page_folio(page))
 #define put_page(page)		folio_put(page_folio(page))
 
+/* Print a folio's state for a failed invariant (dump_page()). */
+void dump_folio(const struct folio *folio, const char *reason);
+
 /* folio_try_get - take a reference unless the count is 0 (speculative). */
 bool folio_try_get(struct folio *folio);
 
@@ -266,6 +269,16 @@ void unmap_mapping_pages(struct address_space *mapping, pgoff_t start,
 			 pgoff_t nr, bool even_cows);
 /* Zap every mapping of @folio in @folio->mapping. */
 void unmap_mapping_folio(struct folio *folio);
+
+/*
+ * mmu notifiers, reduced to one hook (added by the KVM model): called with
+ * begin=true before the user PTEs of [start, end) of @mm are zapped and
+ * begin=false after (mmu_notifier_invalidate_range_start/end).  The KVM
+ * backend dispatches it to every VM created on @mm.
+ */
+extern __thread void (*mmu_notifier_invalidate_hook)(struct mm_struct *mm,
+						     unsigned long start,
+						     unsigned long end, bool begin);
 
 /* ---- GUP (gup.c) ---- */
 

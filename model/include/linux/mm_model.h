@@ -66,11 +66,12 @@ const struct mm_world_stats *mm_world_stats(const struct mm_world *w);
 /* Bytes mode: every page written gets a real buffer (the world asks). */
 void mm_world_set_bytes_mode(struct mm_world *w, bool on);
 /*
- * Freed pfns of each order wait in a FIFO; they are reused only once more
- * than @pages pages of that order are waiting (default 256), so stale users
- * hit poison rather than a new owner.  0 = reuse immediately.
+ * Freed folios of each order wait in a FIFO; they are reused only once more
+ * than @nr order-0 folios (@nr / 32 order-9, @nr / 256 order-18) wait, so a
+ * stale user hits poison rather than a new owner.  Default 256; 0 = reuse
+ * at once.  Reuse order depends only on the sequence of allocs and frees.
  */
-void mm_world_set_quarantine(struct mm_world *w, unsigned long pages);
+void mm_world_set_quarantine(struct mm_world *w, unsigned long nr);
 
 /*
  * Content hook: called on every content access with the pfn, whether it is

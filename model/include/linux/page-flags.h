@@ -48,6 +48,9 @@ enum pageflags {
 
 _Static_assert(__NR_PAGEFLAGS <= PAGE_ORDER_SHIFT, "page flags overflow");
 
+/* A racy-by-design snapshot of a page's flag word (TSan-clean). */
+#define page_flags_read(p)	__atomic_load_n(&(p)->flags, __ATOMIC_RELAXED)
+
 static inline bool __page_flag_test(const unsigned long *flags, int nr)
 {
 	return __atomic_load_n(flags, __ATOMIC_ACQUIRE) & (1UL << nr);
