@@ -11,6 +11,9 @@
 #include "conf_util.h"
 #include <linux/kvm_host.h>
 #include <linux/spinlock.h>
+#include <linux/srcu.h>
+#include <linux/mm.h>
+#include <shim/slab.h>
 #include <uapi/linux/kvm_gmem.h>
 
 #define GPA0	(1ULL << 32)
@@ -291,6 +294,96 @@ START_TEST(KVM_1_4_fallocate_eintr_and_enomem)
 }
 END_TEST
 
+/* §1.12: every return code of kvm_gmem_get_pfn(), called as the MMU does. */
+START_TEST(KVM_1_12_get_pfn_return_codes)
+{
+	struct conf *c = conf_new(NULL);
+	int vm = conf_vm(c, KVM_X86_SW_PROTECTED_VM);
+	int fd = conf_gmem(c, vm, 4 * PAGE, 0);
+	struct kvm *kvm = conf_kvm(c, vm);
+	struct kvm_memory_slot *slot;
+	struct page *page = NULL;
+	kvm_pfn_t pfn = 0, pfn2 = 0;
+	int idx, max_order = -1;
+
+	CONF_OK(conf_region2(c, vm, 0, KVM_MEM_GUEST_MEMFD, GPA0, 4 * PAGE, 0, fd, 0));
+	conf_kvm(c, vm);	/* the world is current on this thread again */
+	idx = srcu_read_lock(&kvm->srcu);
+	slot = gfn_to_memslot(kvm, GFN0);
+	ck_assert_ptr_nonnull(slot);
+
+	/* success: a pfn, a page reference, order 0; the same pfn again */
+	ck_assert_int_eq(kvm_gmem_get_pfn(kvm, slot, GFN0, &pfn, &page, &max_order), 0);
+	ck_assert_int_eq(max_order, 0);
+	put_page(page);
+	ck_assert_int_eq(kvm_gmem_get_pfn(kvm, slot, GFN0, &pfn2, &page, NULL), 0);
+	ck_assert_uint_eq(pfn, pfn2);
+	put_page(page);
+
+	/* the arch prepare hook fails: its error, the folio is not leaked */
+	kvm_x86_inject_gmem_prepare_error(kvm, -EIO, 1);
+	ck_assert_int_eq(kvm_gmem_get_pfn(kvm, slot, GFN0 + 1, &pfn, &page, NULL), -EIO);
+
+	/* allocation failure propagates as -ENOMEM */
+	shim_slab_fail_after(1);
+	ck_assert_int_eq(kvm_gmem_get_pfn(kvm, slot, GFN0 + 2, &pfn, &page, NULL), -ENOMEM);
+	shim_slab_fail_after(0);
+	srcu_read_unlock(&kvm->srcu, idx);
+
+	/* a poisoned folio: -EHWPOISON */
+	c->no_check = true;	/* the memory_failure lock-order report (see above) */
+	CONF_OK(conf_call(c, TOP_MEMORY_FAILURE, H(fd), N(0)));
+	c->no_check = false;
+	conf_kvm(c, vm);
+	idx = srcu_read_lock(&kvm->srcu);
+	ck_assert_int_eq(kvm_gmem_get_pfn(kvm, slot, GFN0, &pfn, &page, NULL), -EHWPOISON);
+	srcu_read_unlock(&kvm->srcu, idx);
+
+	/* the file released: the slot stays, get_pfn says -EFAULT */
+	CONF_OK(conf_call(c, TOP_CLOSE, H(fd)));
+	conf_kvm(c, vm);
+	idx = srcu_read_lock(&kvm->srcu);
+	ck_assert_ptr_null(slot->gmem.file);
+	ck_assert_int_eq(kvm_gmem_get_pfn(kvm, slot, GFN0 + 3, &pfn, &page, NULL), -EFAULT);
+	srcu_read_unlock(&kvm->srcu, idx);
+	(void)c->ops->check(c->b, c->v, 8);	/* drop the expected lockdep report */
+	conf_free(c);
+}
+END_TEST
+
+/* §2.3 HVA users: host unmaps of a slot's shared backing zap its SPTEs. */
+START_TEST(KVM_2_3_hva_notifier_zaps_shared_mappings)
+{
+	struct conf *c = conf_new(NULL);
+	int vm = conf_vm(c, KVM_X86_DEFAULT_VM);
+	int map = conf_bind(c, TOP_ANON_MMAP, N(4 * PAGE));
+	struct kvm *kvm = conf_kvm(c, vm);
+	struct trace_result r;
+	unsigned long seq;
+	int cpu;
+
+	CONF_OK(conf_call(c, TOP_SET_USER_MEMORY_REGION2, H(vm), N(0), N(0), N(GPA0),
+			  N(4 * PAGE), H(map), N(0), N(0)));
+	cpu = conf_bind(c, TOP_VCPU_CREATE, H(vm), N(0));
+	CONF_OK(conf_call(c, TOP_HOST_WRITE, H(map), N(0), N(0x5), N(4 * PAGE)));
+	CONF_VALUE(conf_call(c, TOP_GUEST_READ, H(cpu), N(GPA0), N(4 * PAGE), N(0)), 0x5);
+
+	/* DONTNEED: PTEs go (notifier: one invalidation), the data stays. */
+	seq = kvm->mmu_invalidate_seq;
+	CONF_OK(conf_call(c, TOP_MADVISE, H(map), N(0), N(4 * PAGE), N(CONF_MADV_DONTNEED)));
+	ck_assert_uint_eq(kvm->mmu_invalidate_seq, seq + 1);
+	ck_assert_int_eq(kvm->mn_active_invalidate_count, 0);
+	CONF_VALUE(conf_call(c, TOP_GUEST_READ, H(cpu), N(GPA0), N(4 * PAGE), N(0)), 0x5);
+
+	/* munmap frees the backing: the guest must not keep reading it. */
+	CONF_OK(conf_call(c, TOP_MUNMAP, H(map)));
+	ck_assert_uint_gt(kvm->mmu_invalidate_seq, seq + 1);
+	r = conf_call(c, TOP_GUEST_READ, H(cpu), N(GPA0), N(PAGE), N(0));
+	ck_assert_msg(r.kind != TRES_OK, "guest still reads unmapped backing: %s", conf_fmt(&r));
+	conf_free(c);
+}
+END_TEST
+
 static Suite *kvm_suite(void)
 {
 	Suite *s = suite_create("conformance-kvm_main");
@@ -304,6 +397,8 @@ static Suite *kvm_suite(void)
 	tcase_add_test(tc, KVM_1_6_memory_failure_on_gmem);
 	tcase_add_test(tc, KVM_1_7_gmem_keeps_vm_alive);
 	tcase_add_test(tc, KVM_1_4_fallocate_eintr_and_enomem);
+	tcase_add_test(tc, KVM_1_12_get_pfn_return_codes);
+	tcase_add_test(tc, KVM_2_3_hva_notifier_zaps_shared_mappings);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -55,6 +55,7 @@ void conf_free(struct conf *c)
 struct trace_result conf_callv(struct conf *c, int tid, enum trace_op op,
 			       int nargs, const struct conf_arg *args, int bind)
 {
+	struct trace_result r;
 	struct trace_call call;
 	int i, n;
 
@@ -68,14 +69,17 @@ struct trace_result conf_callv(struct conf *c, int tid, enum trace_op op,
 		call.args[i].handle = args[i].h ? (int)args[i].v : 0;
 		call.args[i].value = args[i].h ? 0 : args[i].v;
 	}
-	c->ops->call(c->b, tid, &call, &c->last);
+	c->ops->call(c->b, tid, &call, &r);
+	/* c->last is for single-threaded callers; workers use the return value. */
+	if (tid < 0)
+		c->last = r;
 	if (!c->no_check) {
 		n = c->ops->check(c->b, c->v, 8);
 		conf_take_violations(c, n);
 		ck_assert_msg(n == 0, "op %d: checker violation: [%s] %s",
 			      (int)op, c->v[0].checker, c->v[0].msg);
 	}
-	return c->last;
+	return r;
 }
 
 int conf_bindv(struct conf *c, int tid, enum trace_op op, int nargs,

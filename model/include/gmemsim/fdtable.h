@@ -9,10 +9,18 @@
 #define _GMEMSIM_FDTABLE_H
 
 #include <linux/types.h>
+#include <linux/spinlock.h>
 
 struct file;
 
+/*
+ * @file_lock: protects @fd.  The kernel's fget() is lockless (RCU, and it
+ * refuses a file whose count already dropped to zero); the model takes the
+ * lock instead, which gives the same guarantee: a file still in the table
+ * has a non-zero count, so fget() can never revive a dying file.
+ */
 struct files_struct {
+	spinlock_t file_lock;
 	int max_fds;
 	struct file **fd;
 };

@@ -208,6 +208,8 @@ struct kvm {
 	gfn_t mmu_invalidate_range_start;
 	gfn_t mmu_invalidate_range_end;
 	long mn_active_invalidate_count;
+	spinlock_t mn_invalidate_lock;
+	struct mm_struct *mm;		/* the creating process's mm (notifiers) */
 	/* Checker bookkeeping: was a range added since the last begin? */
 	bool mmu_invalidate_range_added;
 
@@ -221,9 +223,26 @@ struct kvm {
 
 	/* Model-only: kernel profile (KVM_PROFILE_*), owner world, stable id. */
 	int profile;
+	unsigned long model_bugs;	/* KVM_ZOO_* defects injected (bug zoo) */
 	void *sim_private;
 	int sim_id;
 };
+
+/*
+ * Bug zoo (backend_opts.inject): known-wrong variants of the model, each a
+ * defect the checkers must catch.  Never set unless injected.
+ */
+enum kvm_model_zoo {
+	KVM_ZOO_PUNCH_NO_INVALIDATE	= BIT(0),	/* punch skips begin/end: stale SPTEs */
+	KVM_ZOO_UNBIND_SKIP_DYING	= BIT(1),	/* pre-fix unbind: dangling bindings */
+	KVM_ZOO_INVALIDATE_END_NO_SEQ	= BIT(2),	/* end forgets seq++: stale installs */
+	KVM_ZOO_RELEASE_KEEP_SLOT_FILE	= BIT(3),	/* release leaves slot->gmem.file */
+};
+
+static inline bool kvm_model_zoo(const struct kvm *kvm, unsigned long defect)
+{
+	return kvm && (kvm->model_bugs & defect);
+}
 
 /* Kernel versions the model can behave as (spec §0; backend_opts.profile). */
 enum kvm_model_profile {
@@ -399,6 +418,11 @@ static inline bool mmu_invalidate_retry_gfn_unsafe(struct kvm *kvm,
 	       gfn >= READ_ONCE(kvm->mmu_invalidate_range_start) &&
 	       gfn < READ_ONCE(kvm->mmu_invalidate_range_end);
 }
+
+void kvm_mmu_notifier_invalidate_range_start(struct kvm *kvm, unsigned long start,
+					     unsigned long end);
+void kvm_mmu_notifier_invalidate_range_end(struct kvm *kvm, unsigned long start,
+					   unsigned long end);
 
 void kvm_flush_remote_tlbs(struct kvm *kvm);
 void kvm_flush_remote_tlbs_memslot(struct kvm *kvm,

@@ -321,6 +321,9 @@ void *__xa_erase(struct xarray *xa, unsigned long index);
 void *__xa_cmpxchg(struct xarray *xa, unsigned long index, void *old,
 		   void *entry, gfp_t gfp);
 int __xa_insert(struct xarray *xa, unsigned long index, void *entry, gfp_t gfp);
+/* xa_store_range() with xa_lock held (added for the KVM attributes store). */
+void *__xa_store_range(struct xarray *xa, unsigned long first,
+		       unsigned long last, void *entry, gfp_t gfp);
 void __xa_set_mark(struct xarray *xa, unsigned long index, xa_mark_t mark);
 void __xa_clear_mark(struct xarray *xa, unsigned long index, xa_mark_t mark);
 

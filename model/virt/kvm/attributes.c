@@ -11,8 +11,8 @@
  * few dozen xarray stores, not 16M.  kvm_get_memory_attributes() still
  * answers per gfn.  The kernel's per-gfn xa_reserve() pass is kept for
  * ranges of up to KVM_ATTR_RESERVE_MAX gfns (so allocation-failure
- * injection reaches the -ENOMEM-before-any-change path); larger ranges are
- * stored with __GFP_NOFAIL, which is what the reservation guarantees.
+ * injection reaches the -ENOMEM-before-any-change path); the store itself
+ * uses __GFP_NOFAIL, which is what the reservation guarantees.
  */
 #include <linux/kvm_host.h>
 #include <linux/slab.h>
@@ -109,15 +109,15 @@ bool kvm_range_has_memory_attributes(struct kvm *kvm, gfn_t start, gfn_t end,
 
 /*
  * Store @entry over [start, end).  A larger multi-index entry that sticks
- * out of the range is replaced as a whole by xa_store_range(), so its
- * outside parts are re-stored right after.  Their gfns are not being
- * converted; the window is not visible to a fault in the model because
- * every step here runs without a scheduling point in controlled mode
- * (NOFAIL stores of existing capacity) — see README "known deviations".
+ * out of the range is replaced as a whole by the store, so its outside parts
+ * are re-stored too -- all under one xa_lock hold with non-blocking
+ * allocations, so no reader (lockless in controlled mode, xa_lock'ed when
+ * free-running) ever sees a gfn outside the range change.
  */
 static int kvm_attr_store_range(struct kvm *kvm, gfn_t start, gfn_t end,
-				void *entry, gfp_t gfp)
+				void *entry)
 {
+	const gfp_t gfp = GFP_ATOMIC | __GFP_NOFAIL;
 	struct xarray *xa = &kvm->mem_attr_array;
 	struct { unsigned long first, last; void *v; } keep[4];
 	unsigned long ends[2] = { start, end - 1 };
@@ -130,21 +130,21 @@ static int kvm_attr_store_range(struct kvm *kvm, gfn_t start, gfn_t end,
 		if (!e)
 			continue;
 		kvm_attr_entry_span(kvm, ends[i], &base, &last);
-		if (base < start) {
+		if (base < start)
 			keep[nkeep++] = (typeof(keep[0])){ base, start - 1, e };
-		}
-		if (last >= end) {
+		if (last >= end)
 			keep[nkeep++] = (typeof(keep[0])){ end, last, e };
-		}
 	}
 
-	r = xa_err(xa_store_range(xa, start, end - 1, entry, gfp));
+	xa_lock(xa);
+	r = xa_err(__xa_store_range(xa, start, end - 1, entry, gfp));
 	for (i = 0; i < nkeep; i++) {
-		int err = xa_err(xa_store_range(xa, keep[i].first, keep[i].last,
-						keep[i].v, gfp));
+		int err = xa_err(__xa_store_range(xa, keep[i].first, keep[i].last,
+						  keep[i].v, gfp));
 		if (!r)
 			r = err;
 	}
+	xa_unlock(xa);
 	return r;
 }
 
@@ -278,8 +278,7 @@ int kvm_vm_set_mem_attributes(struct kvm *kvm, gfn_t start, gfn_t end,
 
 	/* Stored without mmu_lock: faults are held off by in_progress + seq. */
 	sched_point("attr:store");
-	r = kvm_attr_store_range(kvm, start, end, entry,
-				 GFP_KERNEL_ACCOUNT | __GFP_NOFAIL);
+	r = kvm_attr_store_range(kvm, start, end, entry);
 	KVM_BUG_ON(r, kvm);
 
 	sched_point("attr:post");

@@ -20,6 +20,7 @@ __thread struct files_struct *current_files;
  */
 void files_init(struct files_struct *files)
 {
+	spin_lock_init(&files->file_lock);
 	files->max_fds = 0;
 	files->fd = NULL;
 }
@@ -36,12 +37,14 @@ void files_release(struct files_struct *files)
 
 	/* Close in descending order: newest objects first, like exit. */
 	for (i = files->max_fds - 1; i >= 0; i--) {
-		struct file *f = files->fd[i];
+		struct file *f;
 
-		if (f) {
-			files->fd[i] = NULL;
+		spin_lock(&files->file_lock);
+		f = files->fd[i];
+		files->fd[i] = NULL;
+		spin_unlock(&files->file_lock);
+		if (f)
 			fput(f);
-		}
 	}
 	kfree(files->fd);
 	files->fd = NULL;
@@ -58,24 +61,37 @@ void files_release(struct files_struct *files)
  */
 int fd_install_new(struct files_struct *files, struct file *file)
 {
-	int i;
+	struct file **fd = NULL, **old = NULL;
+	int i, n, alloc_n = 0;
 
+again:
+	spin_lock(&files->file_lock);
 	for (i = 3; i < files->max_fds; i++)
 		if (!files->fd[i])
 			break;
 	if (i >= files->max_fds) {
-		int n = max(16, files->max_fds * 2);
-		struct file **fd = kcalloc(n, sizeof(*fd), GFP_KERNEL);
-
-		if (!fd)
-			return -ENOMEM;
+		n = max(16, files->max_fds * 2);
+		if (alloc_n < n) {
+			/* Allocate outside the spinlock, then look again. */
+			spin_unlock(&files->file_lock);
+			kfree(fd);
+			fd = kcalloc(n, sizeof(*fd), GFP_KERNEL);
+			if (!fd)
+				return -ENOMEM;
+			alloc_n = n;
+			goto again;
+		}
 		if (files->max_fds)
 			memcpy(fd, files->fd, files->max_fds * sizeof(*fd));
-		kfree(files->fd);
+		old = files->fd;
 		files->fd = fd;
-		files->max_fds = n;
+		files->max_fds = alloc_n;
+		fd = NULL;
 	}
 	files->fd[i] = file;
+	spin_unlock(&files->file_lock);
+	kfree(old);
+	kfree(fd);
 	return i;
 }
 
@@ -103,9 +119,17 @@ struct file *files_lookup(struct files_struct *files, unsigned int fd)
  */
 struct file *fget(unsigned int fd)
 {
-	struct file *f = files_lookup(current_files, fd);
+	struct files_struct *files = current_files;
+	struct file *f;
 
-	return f ? get_file(f) : NULL;
+	if (!files)
+		return NULL;
+	spin_lock(&files->file_lock);
+	f = files_lookup(files, fd);
+	if (f)
+		get_file(f);
+	spin_unlock(&files->file_lock);
+	return f;
 }
 
 /**
@@ -117,11 +141,18 @@ struct file *fget(unsigned int fd)
  */
 int close_fd(unsigned int fd)
 {
-	struct file *f = files_lookup(current_files, fd);
+	struct files_struct *files = current_files;
+	struct file *f;
 
+	if (!files)
+		return -EBADF;
+	spin_lock(&files->file_lock);
+	f = files_lookup(files, fd);
+	if (f)
+		files->fd[fd] = NULL;
+	spin_unlock(&files->file_lock);
 	if (!f)
 		return -EBADF;
-	current_files->fd[fd] = NULL;
 	fput(f);
 	return 0;
 }

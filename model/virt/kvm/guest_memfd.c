@@ -42,7 +42,15 @@ static inline bool kvm_gmem_supports_mmap(struct inode *inode)
 	return GMEM_I(inode)->flags & GUEST_MEMFD_FLAG_MMAP;
 }
 
-static pgoff_t kvm_gmem_get_index(struct kvm_memory_slot *slot, gfn_t gfn)
+/**
+ * kvm_gmem_get_index() - file page index of @gfn in gmem slot @slot.
+ * @slot: a gmem memslot
+ * @gfn: guest frame inside @slot
+ *
+ * Context: any.
+ * Return: the page index.
+ */
+pgoff_t kvm_gmem_get_index(struct kvm_memory_slot *slot, gfn_t gfn)
 {
 	return gfn - slot->base_gfn + slot->gmem.pgoff;
 }
@@ -149,17 +157,25 @@ static long kvm_gmem_punch_hole(struct inode *inode, loff_t offset, loff_t len)
 {
 	pgoff_t start = offset >> PAGE_SHIFT;
 	pgoff_t end = (offset + len) >> PAGE_SHIFT;
+	struct gmem_file *f;
+	bool zoo_skip;
+
+	f = list_first_entry_or_null(&GMEM_I(inode)->gmem_file_list,
+				     struct gmem_file, entry);
+	zoo_skip = f && kvm_model_zoo(f->kvm, KVM_ZOO_PUNCH_NO_INVALIDATE);
 
 	filemap_invalidate_lock(inode->i_mapping);
 
 	sched_point("punch:invalidate-begin");
-	kvm_gmem_invalidate_begin(inode, start, end);
+	if (!zoo_skip)
+		kvm_gmem_invalidate_begin(inode, start, end);
 
 	sched_point("punch:truncate");
 	truncate_inode_pages_range(inode->i_mapping, offset, offset + len - 1);
 
 	sched_point("punch:invalidate-end");
-	kvm_gmem_invalidate_end(inode, start, end);
+	if (!zoo_skip)
+		kvm_gmem_invalidate_end(inode, start, end);
 
 	filemap_invalidate_unlock(inode->i_mapping);
 	return 0;
@@ -277,8 +293,9 @@ static int kvm_gmem_release(struct inode *inode, struct file *file)
 	filemap_invalidate_lock(inode->i_mapping);
 
 	sched_point("release:clear-slots");
-	xa_for_each(&f->bindings, index, slot)
-		WRITE_ONCE(slot->gmem.file, NULL);
+	if (!kvm_model_zoo(kvm, KVM_ZOO_RELEASE_KEEP_SLOT_FILE))
+		xa_for_each(&f->bindings, index, slot)
+			WRITE_ONCE(slot->gmem.file, NULL);
 
 	/* All guest mappings of this file go, whatever the attributes. */
 	sched_point("release:zap");
@@ -298,8 +315,14 @@ static int kvm_gmem_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-/* A counted reference, or NULL if the file is gone or dying (B-03/B-04). */
-static struct file *kvm_gmem_get_file(struct kvm_memory_slot *slot)
+/**
+ * kvm_gmem_get_file() - a counted reference on @slot's gmem file.
+ * @slot: a gmem memslot
+ *
+ * Context: kvm->srcu or slots_lock (slot lifetime).
+ * Return: the file, or NULL if it is gone or dying (B-03/B-04).
+ */
+struct file *kvm_gmem_get_file(struct kvm_memory_slot *slot)
 {
 	return get_file_active(&slot->gmem.file);
 }
@@ -677,8 +700,13 @@ void kvm_gmem_unbind(struct kvm_memory_slot *slot)
 	 * bindings now or release would walk a freed slot (the UAF fix).
 	 */
 	if (!file) {
+		struct gmem_file *f = slot->gmem.file->private_data;
+
 		sched_point("unbind:dying-file");
-		__kvm_gmem_unbind(slot, slot->gmem.file->private_data);
+		/* Bug zoo: the pre-fix code returned here, leaving bindings. */
+		if (kvm_model_zoo(f->kvm, KVM_ZOO_UNBIND_SKIP_DYING))
+			return;
+		__kvm_gmem_unbind(slot, f);
 		return;
 	}
 
@@ -691,7 +719,19 @@ void kvm_gmem_unbind(struct kvm_memory_slot *slot)
 
 /* ---- get_pfn (spec §1.12) ------------------------------------------------ */
 
-static struct folio *__kvm_gmem_get_pfn(struct file *file,
+/**
+ * __kvm_gmem_get_pfn() - the checks and folio lookup of kvm_gmem_get_pfn().
+ * @file: @slot's file, referenced by the caller
+ * @slot: a gmem memslot
+ * @index: file page index
+ * @pfn: out: the pfn
+ * @max_order: out (optional): 0
+ *
+ * Context: takes the folio lock (returned locked).
+ * Return: the locked, referenced folio or ERR_PTR(-EFAULT / -EIO /
+ * -EHWPOISON / allocation error).
+ */
+struct folio *__kvm_gmem_get_pfn(struct file *file,
 					struct kvm_memory_slot *slot,
 					pgoff_t index, kvm_pfn_t *pfn,
 					int *max_order)
@@ -787,186 +827,4 @@ int kvm_gmem_get_pfn(struct kvm *kvm, struct kvm_memory_slot *slot, gfn_t gfn,
 out_fput:
 	fput(file);
 	return r;
-}
-
-/* ---- populate (spec §1.13) ----------------------------------------------- */
-
-static int __kvm_gmem_populate(struct kvm *kvm, struct kvm_memory_slot *slot,
-			       struct file *file, gfn_t gfn,
-			       struct page *src_page,
-			       kvm_gmem_populate_cb post_populate, void *opaque)
-{
-	pgoff_t index = kvm_gmem_get_index(slot, gfn);
-	struct folio *folio;
-	kvm_pfn_t pfn;
-	int ret;
-
-	folio = __kvm_gmem_get_pfn(file, slot, index, &pfn, NULL);
-	if (IS_ERR(folio))
-		return PTR_ERR(folio);
-
-	folio_unlock(folio);
-
-	if (!kvm_range_has_memory_attributes(kvm, gfn, gfn + 1,
-					     KVM_MEMORY_ATTRIBUTE_PRIVATE,
-					     KVM_MEMORY_ATTRIBUTE_PRIVATE)) {
-		ret = -EINVAL;
-		goto out_put_folio;
-	}
-
-	ret = post_populate(kvm, gfn, pfn, src_page, opaque);
-	if (!ret)
-		folio_mark_uptodate(folio);
-
-out_put_folio:
-	folio_put(folio);
-	return ret;
-}
-
-/* 6.18: one invalidate lock around the loop, uptodate folios -EEXIST. */
-static long kvm_gmem_populate_618(struct kvm *kvm, struct kvm_memory_slot *slot,
-				  struct file *file, gfn_t start_gfn,
-				  void __user *src, long npages,
-				  kvm_gmem_populate_cb post_populate,
-				  void *opaque)
-{
-	long i;
-	int ret = 0;
-
-	filemap_invalidate_lock(file->f_mapping);
-	for (i = 0; i < npages; i++) {
-		gfn_t gfn = start_gfn + i;
-		pgoff_t index = kvm_gmem_get_index(slot, gfn);
-		struct page *src_page = NULL;
-		struct folio *folio;
-		kvm_pfn_t pfn;
-
-		if (signal_pending(current)) {
-			ret = -EINTR;
-			break;
-		}
-
-		folio = __kvm_gmem_get_pfn(file, slot, index, &pfn, NULL);
-		if (IS_ERR(folio)) {
-			ret = PTR_ERR(folio);
-			break;
-		}
-		if (folio_test_uptodate(folio)) {
-			folio_unlock(folio);
-			folio_put(folio);
-			ret = -EEXIST;
-			break;
-		}
-		folio_unlock(folio);
-
-		if (!kvm_range_has_memory_attributes(kvm, gfn, gfn + 1,
-						     KVM_MEMORY_ATTRIBUTE_PRIVATE,
-						     KVM_MEMORY_ATTRIBUTE_PRIVATE)) {
-			ret = -EINVAL;
-			goto put_folio_and_exit;
-		}
-
-		/* The 6.18 callbacks pinned the source themselves, here. */
-		if (src) {
-			long n = get_user_pages_fast((unsigned long)src + i * PAGE_SIZE,
-						     1, 0, &src_page);
-			if (n != 1) {
-				ret = n < 0 ? n : -ENOMEM;
-				goto put_folio_and_exit;
-			}
-		}
-		ret = post_populate(kvm, gfn, pfn, src_page, opaque);
-		if (src_page)
-			put_page(src_page);
-		if (!ret)
-			folio_mark_uptodate(folio);
-put_folio_and_exit:
-		folio_put(folio);
-		if (ret)
-			break;
-	}
-	filemap_invalidate_unlock(file->f_mapping);
-	return ret && !i ? ret : i;
-}
-
-/**
- * kvm_gmem_populate() - fill and "encrypt" gmem pages before launch (SNP
- * LAUNCH_UPDATE / TDX INIT_MEM_REGION).
- * @kvm: the VM
- * @start_gfn: first gfn (must be PRIVATE and gmem-backed)
- * @src: user address of the source pages, or NULL
- * @npages: pages to populate
- * @post_populate: arch callback per page
- * @opaque: for @post_populate
- *
- * Context: slots_lock held; per page takes the invalidate lock (after
- * pinning the source, never under it).
- * Return: pages populated if any, else the first error.
- */
-long kvm_gmem_populate(struct kvm *kvm, gfn_t start_gfn, void __user *src,
-		       long npages, kvm_gmem_populate_cb post_populate,
-		       void *opaque)
-{
-	struct kvm_memory_slot *slot;
-	struct file *file;
-	long i, ret = 0;
-
-	lockdep_assert_held(&kvm->slots_lock);
-
-	if (WARN_ON_ONCE(npages <= 0))
-		return -EINVAL;
-	if (WARN_ON_ONCE(!PAGE_ALIGNED((unsigned long)src)))
-		return -EINVAL;
-
-	slot = gfn_to_memslot(kvm, start_gfn);
-	if (!kvm_slot_has_gmem(slot))
-		return -EINVAL;
-
-	file = kvm_gmem_get_file(slot);
-	if (!file)
-		return -EFAULT;
-
-	npages = min_t(unsigned long, slot->npages - (start_gfn - slot->base_gfn),
-		       npages);
-
-	if (kvm->profile == KVM_PROFILE_6_18) {
-		ret = kvm_gmem_populate_618(kvm, slot, file, start_gfn, src,
-					    npages, post_populate, opaque);
-		fput(file);
-		return ret;
-	}
-
-	for (i = 0; i < npages; i++) {
-		struct page *src_page = NULL;
-
-		if (signal_pending(current)) {
-			ret = -EINTR;
-			break;
-		}
-
-		/* Pin before the invalidate lock: mmap_lock nests outside it. */
-		if (src) {
-			ret = get_user_pages_fast((unsigned long)src + i * PAGE_SIZE,
-						  1, 0, &src_page);
-			if (ret < 0)
-				break;
-			if (ret != 1) {
-				ret = -ENOMEM;
-				break;
-			}
-		}
-
-		filemap_invalidate_lock(file->f_mapping);
-		ret = __kvm_gmem_populate(kvm, slot, file, start_gfn + i,
-					  src_page, post_populate, opaque);
-		filemap_invalidate_unlock(file->f_mapping);
-
-		if (src_page)
-			put_page(src_page);
-		if (ret)
-			break;
-	}
-
-	fput(file);
-	return ret && !i ? ret : i;
 }

@@ -11,6 +11,8 @@
 #include <linux/slab.h>
 #include <linux/srcu.h>
 #include <linux/sched/signal.h>
+#include <linux/mm.h>
+#include <linux/mm_model.h>
 #include <shim/sched.h>
 #include <gmemsim/fdtable.h>
 
@@ -51,6 +53,8 @@ struct kvm *kvm_create_vm(unsigned long type, int profile)
 	mutex_init(&kvm->lock);
 	mutex_init(&kvm->slots_lock);
 	mutex_init(&kvm->slots_arch_lock);
+	spin_lock_init(&kvm->mn_invalidate_lock);
+	kvm->mm = current_mm();
 	refcount_set(&kvm->users_count, 1);
 	xa_init(&kvm->mem_attr_array);
 	kvm->profile = profile;
@@ -365,7 +369,8 @@ void kvm_mmu_invalidate_end(struct kvm *kvm)
 	 * seq before in_progress: a fault that sees in_progress == 0 must
 	 * also see the new seq.
 	 */
-	WRITE_ONCE(kvm->mmu_invalidate_seq, kvm->mmu_invalidate_seq + 1);
+	if (!kvm_model_zoo(kvm, KVM_ZOO_INVALIDATE_END_NO_SEQ))
+		WRITE_ONCE(kvm->mmu_invalidate_seq, kvm->mmu_invalidate_seq + 1);
 	smp_wmb();
 	WRITE_ONCE(kvm->mmu_invalidate_in_progress,
 		   kvm->mmu_invalidate_in_progress - 1);
@@ -373,6 +378,110 @@ void kvm_mmu_invalidate_end(struct kvm *kvm)
 
 	/* Every begin must have added a range before the matching end. */
 	WARN_ON_ONCE(kvm->mmu_invalidate_range_start == INVALID_GPA);
+}
+
+/* ---- HVA mmu notifiers (shared backing of non-GMEM_ONLY slots) ------------- */
+
+static unsigned long kvm_hva_to_gfn(unsigned long hva,
+				    const struct kvm_memory_slot *slot)
+{
+	return slot->base_gfn + ((hva - slot->userspace_addr) >> PAGE_SHIFT);
+}
+
+/*
+ * Call @handler for every memslot piece whose HVA range meets [start, end);
+ * the first piece takes mmu_lock (write) and runs @on_lock.
+ * Context: takes kvm->srcu (read) and kvm->mmu_lock (write).
+ */
+static void kvm_handle_hva_range(struct kvm *kvm, unsigned long start,
+				 unsigned long end, void (*on_lock)(struct kvm *kvm),
+				 bool (*handler)(struct kvm *kvm,
+						 struct kvm_gfn_range *range))
+{
+	struct kvm_memory_slot *slot;
+	bool found = false, flush = false;
+	int i, bkt, idx;
+
+	idx = srcu_read_lock(&kvm->srcu);
+	for (i = 0; i < kvm->nr_memslot_as_ids; i++) {
+		struct kvm_memslots *slots = __kvm_memslots(kvm, i);
+
+		kvm_for_each_memslot(slot, bkt, slots) {
+			unsigned long hva_start, hva_end;
+			struct kvm_gfn_range range;
+
+			/* Only slots with a shared backing have HVAs. */
+			if (kvm_memslot_is_gmem_only(slot) || !slot->userspace_addr)
+				continue;
+			hva_start = max(start, slot->userspace_addr);
+			hva_end = min(end, slot->userspace_addr + (slot->npages << PAGE_SHIFT));
+			if (hva_start >= hva_end)
+				continue;
+
+			range.slot = slot;
+			range.start = kvm_hva_to_gfn(hva_start, slot);
+			range.end = kvm_hva_to_gfn(hva_end + PAGE_SIZE - 1, slot);
+			range.arg.attributes = 0;
+			range.may_block = true;
+			range.lockless = false;
+			/* HVA invalidations never touch private mappings. */
+			range.attr_filter = KVM_FILTER_SHARED;
+
+			if (!found) {
+				found = true;
+				write_lock(&kvm->mmu_lock);
+				on_lock(kvm);
+			}
+			if (handler)
+				flush |= handler(kvm, &range);
+		}
+	}
+	if (flush)
+		kvm_flush_remote_tlbs(kvm);
+	if (found)
+		write_unlock(&kvm->mmu_lock);
+	srcu_read_unlock(&kvm->srcu, idx);
+}
+
+/**
+ * kvm_mmu_notifier_invalidate_range_start() - the host is about to unmap
+ * [@start, @end) of the VM's mm: zap shared mappings of the slots there.
+ * @kvm: the VM
+ * @start: first HVA
+ * @end: HVA after the last
+ *
+ * Context: the zapper holds mmap_lock; takes mn_invalidate_lock, kvm->srcu
+ * and mmu_lock (write).  Memslot publication waits until the matching end.
+ */
+void kvm_mmu_notifier_invalidate_range_start(struct kvm *kvm, unsigned long start,
+					     unsigned long end)
+{
+	spin_lock(&kvm->mn_invalidate_lock);
+	kvm->mn_active_invalidate_count++;
+	spin_unlock(&kvm->mn_invalidate_lock);
+
+	kvm_handle_hva_range(kvm, start, end, kvm_mmu_invalidate_begin,
+			     kvm_mmu_unmap_gfn_range);
+}
+
+/**
+ * kvm_mmu_notifier_invalidate_range_end() - the unmap is done: end the
+ * invalidation begun for the same range, let memslot updates proceed.
+ * @kvm: the VM
+ * @start: first HVA
+ * @end: HVA after the last
+ *
+ * Context: as the start; the memslots cannot have changed in between.
+ */
+void kvm_mmu_notifier_invalidate_range_end(struct kvm *kvm, unsigned long start,
+					   unsigned long end)
+{
+	kvm_handle_hva_range(kvm, start, end, kvm_mmu_invalidate_end, NULL);
+
+	spin_lock(&kvm->mn_invalidate_lock);
+	if (!WARN_ON_ONCE(!kvm->mn_active_invalidate_count))
+		kvm->mn_active_invalidate_count--;
+	spin_unlock(&kvm->mn_invalidate_lock);
 }
 
 /* ---- KVM_PRE_FAULT_MEMORY (generic) --------------------------------------- */

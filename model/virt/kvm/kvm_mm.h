@@ -13,4 +13,10 @@
 void kvm_memslots_init(struct kvm *kvm);
 void kvm_free_memslots(struct kvm *kvm);
 
+/* guest_memfd.c helpers shared with gmem_populate.c */
+pgoff_t kvm_gmem_get_index(struct kvm_memory_slot *slot, gfn_t gfn);
+struct file *kvm_gmem_get_file(struct kvm_memory_slot *slot);
+struct folio *__kvm_gmem_get_pfn(struct file *file, struct kvm_memory_slot *slot,
+				 pgoff_t index, kvm_pfn_t *pfn, int *max_order);
+
 #endif /* __KVM_MM_H__ */

@@ -259,7 +259,18 @@ static void kvm_swap_active_memslots(struct kvm *kvm, int as_id)
 
 	slots->generation = gen + 1;
 	sched_point("memslot:publish");
+	/*
+	 * An HVA invalidation in flight must see the same slots at its end
+	 * as at its start (B-24): publish only when none is active.
+	 */
+	spin_lock(&kvm->mn_invalidate_lock);
+	while (kvm->mn_active_invalidate_count) {
+		spin_unlock(&kvm->mn_invalidate_lock);
+		sched_spin("memslot:wait-mn-invalidate");
+		spin_lock(&kvm->mn_invalidate_lock);
+	}
 	rcu_assign_pointer(kvm->memslots[as_id], slots);
+	spin_unlock(&kvm->mn_invalidate_lock);
 	mutex_unlock(&kvm->slots_arch_lock);
 	synchronize_srcu_expedited(&kvm->srcu);
 	sched_point("memslot:srcu-synced");

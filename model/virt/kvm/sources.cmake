@@ -5,5 +5,6 @@ list(APPEND GMEMSIM_MODEL_SOURCES
   virt/kvm/memslots.c
   virt/kvm/attributes.c
   virt/kvm/guest_memfd.c
+  virt/kvm/gmem_populate.c
   virt/kvm/fdtable.c
 )

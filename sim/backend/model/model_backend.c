@@ -24,6 +24,7 @@
 #include <linux/mm_model.h>
 #include <linux/pagemap.h>
 #include <linux/sched/signal.h>
+#include <linux/slab.h>
 #include <shim/sched.h>
 #include <shim/slab.h>
 #include <gmemsim/fdtable.h>
@@ -36,14 +37,24 @@ static __thread struct gmem_backend *model_cur;
 
 /* ---- violations and reports ---------------------------------------------- */
 
+/**
+ * model_violation() - record a checker finding for the next check()/destroy().
+ * @b: the world
+ * @checker: checker name ("protocol", "contents", ...)
+ * @fmt: printf format of the message
+ *
+ * Context: any; takes b->lock.
+ */
 void model_violation(struct gmem_backend *b, const char *checker,
 		     const char *fmt, ...)
 {
 	struct backend_violation *v;
 	va_list ap;
 
+	model_lock(b);
 	if (b->nviol >= MODEL_MAX_VIOL) {
 		b->nviol_dropped++;
+		model_unlock(b);
 		return;
 	}
 	v = &b->viol[b->nviol++];
@@ -51,6 +62,7 @@ void model_violation(struct gmem_backend *b, const char *checker,
 	va_start(ap, fmt);
 	vsnprintf(v->msg, sizeof(v->msg), fmt, ap);
 	va_end(ap);
+	model_unlock(b);
 }
 
 static void model_report_sink(enum shim_report_kind kind, const char *msg,
@@ -77,12 +89,15 @@ static void model_destroy_vm_notify(struct kvm *kvm)
 	if (kvm->mmu_invalidate_in_progress)
 		model_violation(b, "protocol", "vm%d destroyed with mmu_invalidate_in_progress=%ld",
 				kvm->sim_id, kvm->mmu_invalidate_in_progress);
+	model_lock(b);
 	for (i = 0; i < b->nvms; i++) {
 		if (b->vms[i] == kvm) {
 			b->vms[i] = b->vms[--b->nvms];
+			model_unlock(b);
 			return;
 		}
 	}
+	model_unlock(b);
 	model_violation(b, "lifetime", "destroying an unknown VM (double free?)");
 }
 
@@ -112,32 +127,46 @@ static bool model_fput_task_work(struct file *file)
 	struct gmem_backend *b = model_cur;
 	struct model_task_work *tw;
 
-	if (!b || !b->calls_in_flight)
+	if (!b)
 		return false;
+	model_lock(b);
+	if (!b->calls_in_flight)
+		goto no;
 	tw = model_task_work_of(b, shim_current(), true);
 	if (!tw)
-		return false;
+		goto no;
 	if (tw->n == tw->cap) {
 		int cap = tw->cap ? tw->cap * 2 : 8;
 		struct file **f = realloc(tw->files, cap * sizeof(*f));
 
 		if (!f)
-			return false;
+			goto no;
 		tw->files = f;
 		tw->cap = cap;
 	}
 	tw->files[tw->n++] = file;
+	model_unlock(b);
 	return true;
+no:
+	model_unlock(b);
+	return false;
 }
 
 /* task_work_run(): the dying files of this task are released now. */
 static void model_task_work_run(struct gmem_backend *b, const void *task)
 {
-	struct model_task_work *tw = model_task_work_of(b, task, false);
+	struct model_task_work *tw;
 
-	while (tw && tw->n) {
-		struct file *f = tw->files[--tw->n];
+	for (;;) {
+		struct file *f = NULL;
 
+		model_lock(b);
+		tw = model_task_work_of(b, task, false);
+		if (tw && tw->n)
+			f = tw->files[--tw->n];
+		model_unlock(b);
+		if (!f)
+			break;
 		__fput(f);
 	}
 }
@@ -156,6 +185,88 @@ static void model_task_work_free(struct gmem_backend *b)
 	}
 }
 
+/* ---- type-stable, recycled struct file memory (SLAB_TYPESAFE_BY_RCU) ---- */
+
+static struct file *model_filp_alloc(void)
+{
+	struct gmem_backend *b = model_cur;
+	struct file *f = NULL;
+
+	if (b) {
+		model_lock(b);
+		if (b->nfilp_free)
+			f = b->filp_free[--b->nfilp_free];
+		model_unlock(b);
+	}
+	if (f) {
+		memset(f, 0, sizeof(*f));
+		return f;
+	}
+	return kzalloc(sizeof(*f), GFP_KERNEL);
+}
+
+static void model_filp_free(struct file *f)
+{
+	struct gmem_backend *b = model_cur;
+
+	if (b) {
+		model_lock(b);
+		if (b->nfilp_free == b->capfilp_free) {
+			int cap = b->capfilp_free ? b->capfilp_free * 2 : 16;
+			struct file **n = realloc(b->filp_free, cap * sizeof(*n));
+
+			if (n) {
+				b->filp_free = n;
+				b->capfilp_free = cap;
+			}
+		}
+		if (b->nfilp_free < b->capfilp_free) {
+			/* Dying forever: count 0, still a struct file. */
+			atomic_long_set(&f->f_count, 0);
+			b->filp_free[b->nfilp_free++] = f;
+			model_unlock(b);
+			return;
+		}
+		model_unlock(b);
+	}
+	kfree(f);
+}
+
+static void model_filp_cache_destroy(struct gmem_backend *b)
+{
+	while (b->nfilp_free)
+		kfree(b->filp_free[--b->nfilp_free]);
+	free(b->filp_free);
+	b->filp_free = NULL;
+	b->capfilp_free = 0;
+}
+
+/* ---- mmu notifiers: the host mm unmaps a range -> every VM on that mm ---- */
+
+static void model_mmu_notifier(struct mm_struct *mm, unsigned long start,
+			       unsigned long end, bool begin)
+{
+	struct gmem_backend *b = model_cur;
+	struct kvm *vms[MODEL_MAX_VMS];
+	int i, n;
+
+	if (!b)
+		return;
+	/* Snapshot: a VM cannot die while its fd or a gmem file is open. */
+	model_lock(b);
+	n = b->nvms;
+	memcpy(vms, b->vms, n * sizeof(vms[0]));
+	model_unlock(b);
+	for (i = 0; i < n; i++) {
+		if (vms[i]->mm != mm)
+			continue;
+		if (begin)
+			kvm_mmu_notifier_invalidate_range_start(vms[i], start, end);
+		else
+			kvm_mmu_notifier_invalidate_range_end(vms[i], start, end);
+	}
+}
+
 /* ---- enter / leave a world on this thread --------------------------------- */
 
 static void model_enter(struct gmem_backend *b)
@@ -163,12 +274,28 @@ static void model_enter(struct gmem_backend *b)
 	model_cur = b;
 	current_files = &b->files;
 	mm_world_set_current(b->mm);
-	kvm_destroy_vm_notify = model_destroy_vm_notify;
 	fput_task_work = model_fput_task_work;
-	if (!shim_sched)
-		shim_report_sink = model_report_sink;
+	filp_cache_alloc = model_filp_alloc;
+	filp_cache_free = model_filp_free;
+	mmu_notifier_invalidate_hook = model_mmu_notifier;
+	/*
+	 * Process-wide hooks: both dispatch on the thread's model_cur, so one
+	 * setting serves every world; written only when they differ (worker
+	 * threads of one world would otherwise race on the store).
+	 */
+	if (__atomic_load_n(&kvm_destroy_vm_notify, __ATOMIC_RELAXED) != model_destroy_vm_notify)
+		__atomic_store_n(&kvm_destroy_vm_notify, model_destroy_vm_notify, __ATOMIC_RELAXED);
+	if (!shim_sched &&
+	    __atomic_load_n(&shim_report_sink, __ATOMIC_RELAXED) != model_report_sink)
+		__atomic_store_n(&shim_report_sink, model_report_sink, __ATOMIC_RELAXED);
 }
 
+/**
+ * model_backend_enter() - make @b's world current on this OS thread.
+ * @b: the world
+ *
+ * Context: any (tests peeking at model state between calls).
+ */
 void model_backend_enter(struct gmem_backend *b)
 {
 	model_enter(b);
@@ -223,6 +350,14 @@ static struct file *arg_file(struct gmem_backend *b, const struct trace_call *c,
 	return files_lookup(&b->files, (unsigned int)fd);
 }
 
+/**
+ * model_backend_kvm() - the VM behind a VM-fd handle.
+ * @b: the world
+ * @h: handle index
+ *
+ * Context: the world is current on this thread.
+ * Return: the VM (no reference) or NULL.
+ */
 struct kvm *model_backend_kvm(struct gmem_backend *b, int h)
 {
 	if (h < 0 || h >= TRACE_MAX_HANDLES || b->h[h].kind != MH_FD)
@@ -230,6 +365,14 @@ struct kvm *model_backend_kvm(struct gmem_backend *b, int h)
 	return kvm_file_to_vm(files_lookup(&b->files, b->h[h].fd));
 }
 
+/**
+ * model_backend_vcpu() - the vCPU behind a vCPU-fd handle.
+ * @b: the world
+ * @h: handle index
+ *
+ * Context: the world is current on this thread.
+ * Return: the vCPU or NULL.
+ */
 struct kvm_vcpu *model_backend_vcpu(struct gmem_backend *b, int h)
 {
 	if (h < 0 || h >= TRACE_MAX_HANDLES || b->h[h].kind != MH_FD)
@@ -237,6 +380,14 @@ struct kvm_vcpu *model_backend_vcpu(struct gmem_backend *b, int h)
 	return kvm_file_to_vcpu(files_lookup(&b->files, b->h[h].fd));
 }
 
+/**
+ * model_backend_fd() - the fd number bound to a handle.
+ * @b: the world
+ * @h: handle index
+ *
+ * Context: any.
+ * Return: the fd or -1.
+ */
 int model_backend_fd(struct gmem_backend *b, int h)
 {
 	if (h < 0 || h >= TRACE_MAX_HANDLES || b->h[h].kind != MH_FD)
@@ -244,6 +395,14 @@ int model_backend_fd(struct gmem_backend *b, int h)
 	return b->h[h].fd;
 }
 
+/**
+ * model_backend_map_addr() - the user address of a mapping handle.
+ * @b: the world
+ * @h: handle index
+ *
+ * Context: any.
+ * Return: the address or 0.
+ */
 unsigned long model_backend_map_addr(struct gmem_backend *b, int h)
 {
 	if (h < 0 || h >= TRACE_MAX_HANDLES || b->h[h].kind != MH_MAP)
@@ -251,6 +410,13 @@ unsigned long model_backend_map_addr(struct gmem_backend *b, int h)
 	return b->h[h].addr;
 }
 
+/**
+ * model_backend_profile() - the world's kernel profile.
+ * @b: the world
+ *
+ * Context: any.
+ * Return: KVM_PROFILE_*.
+ */
 int model_backend_profile(struct gmem_backend *b)
 {
 	return b->profile;
@@ -258,6 +424,13 @@ int model_backend_profile(struct gmem_backend *b)
 
 /* ---- results -------------------------------------------------------------- */
 
+/**
+ * model_res_ret() - fill @r as a syscall returning @ret would.
+ * @r: the result
+ * @ret: >= 0 value, or negative errno (-> -1 / errno)
+ *
+ * Context: any.
+ */
 void model_res_ret(struct trace_result *r, long ret)
 {
 	if (ret < 0) {
@@ -298,6 +471,39 @@ static int parse_profile(const char *p)
 	return -1;
 }
 
+static const struct {
+	const char *name;
+	unsigned long bit;
+} model_zoo_defects[] = {
+	{ "punch-no-invalidate", KVM_ZOO_PUNCH_NO_INVALIDATE },
+	{ "unbind-skip-dying", KVM_ZOO_UNBIND_SKIP_DYING },
+	{ "invalidate-end-no-seq", KVM_ZOO_INVALIDATE_END_NO_SEQ },
+	{ "release-keep-slot-file", KVM_ZOO_RELEASE_KEEP_SLOT_FILE },
+};
+
+/* "a,b" -> KVM_ZOO_* bits; -1 for an unknown name. */
+static long parse_inject(const char *s)
+{
+	unsigned long bits = 0;
+	size_t i;
+
+	while (s && *s) {
+		size_t n = strcspn(s, ",");
+
+		for (i = 0; i < sizeof(model_zoo_defects) / sizeof(model_zoo_defects[0]); i++)
+			if (strlen(model_zoo_defects[i].name) == n &&
+			    !strncmp(s, model_zoo_defects[i].name, n))
+				break;
+		if (i == sizeof(model_zoo_defects) / sizeof(model_zoo_defects[0]))
+			return -1;
+		bits |= model_zoo_defects[i].bit;
+		s += n;
+		if (*s == ',')
+			s++;
+	}
+	return (long)bits;
+}
+
 static struct gmem_backend *model_create(const struct trace *t,
 					 const struct backend_opts *o)
 {
@@ -307,7 +513,7 @@ static struct gmem_backend *model_create(const struct trace *t,
 	profile = parse_profile(o ? o->profile : NULL);
 	if (profile < 0 && t && t->req.profile[0])
 		profile = parse_profile(t->req.profile);
-	if (profile < 0) {
+	if (profile < 0 || parse_inject(o ? o->inject : NULL) < 0) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -317,7 +523,16 @@ static struct gmem_backend *model_create(const struct trace *t,
 		errno = ENOMEM;
 		return NULL;
 	}
+	{
+		pthread_mutexattr_t a;
+
+		pthread_mutexattr_init(&a);
+		pthread_mutexattr_settype(&a, PTHREAD_MUTEX_RECURSIVE);
+		pthread_mutex_init(&b->lock, &a);
+		pthread_mutexattr_destroy(&a);
+	}
 	b->profile = profile;
+	b->zoo = (unsigned long)parse_inject(o ? o->inject : NULL);
 	b->t = t;
 	b->contents_bytes = o && o->contents_bytes;
 	files_init(&b->files);
@@ -339,6 +554,7 @@ static int copy_viol(struct gmem_backend *b, struct backend_violation *v, int ma
 {
 	int n = 0;
 
+	model_lock(b);
 	while (n < max && n < b->nviol) {
 		v[n] = b->viol[n];
 		n++;
@@ -349,6 +565,7 @@ static int copy_viol(struct gmem_backend *b, struct backend_violation *v, int ma
 	b->nviol -= n;
 	if (!v || !max)
 		b->nviol = 0;
+	model_unlock(b);
 	return n;
 }
 
@@ -373,15 +590,18 @@ static int model_destroy(struct gmem_backend *b, struct backend_violation *v, in
 		 * execution's slab context (the scheduler resets it).
 		 */
 		model_shadow_destroy(b);
+		free(b->filp_free);
 		for (i = 0; i < TRACE_MAX_THREADS + 2; i++)
 			free(b->task_work[i].files);
 		n = copy_viol(b, v, max);
 		mm_world_set_current(NULL);
 		current_files = NULL;
 		fput_task_work = NULL;
-		if (shim_report_sink == model_report_sink)
-			shim_report_sink = NULL;
+		filp_cache_alloc = NULL;
+		filp_cache_free = NULL;
+		mmu_notifier_invalidate_hook = NULL;
 		model_cur = NULL;
+		pthread_mutex_destroy(&b->lock);
 		free(b);
 		return n;
 	}
@@ -396,6 +616,7 @@ static int model_destroy(struct gmem_backend *b, struct backend_violation *v, in
 	model_task_work_free(b);
 	files_release(&b->files);
 	live_folios = mm_world_reset(b->mm, true);
+	model_filp_cache_destroy(b);
 
 	if (b->nvms)
 		model_violation(b, "lifetime", "%d VM(s) still alive after every fd and mapping was closed",
@@ -417,10 +638,13 @@ static int model_destroy(struct gmem_backend *b, struct backend_violation *v, in
 	mm_world_destroy(b->mm);
 	mm_world_set_current(NULL);
 	fput_task_work = NULL;
+	filp_cache_alloc = NULL;
+	filp_cache_free = NULL;
+	mmu_notifier_invalidate_hook = NULL;
 	current_files = NULL;
-	if (shim_report_sink == model_report_sink)
-		shim_report_sink = NULL;
+	/* Other worlds may still be running on other threads: keep the hooks. */
 	model_cur = NULL;
+	pthread_mutex_destroy(&b->lock);
 	free(b);
 	return n;
 }
@@ -442,9 +666,13 @@ static void model_call(struct gmem_backend *b, int tid, const struct trace_call 
 		signal = true;
 	}
 
+	model_lock(b);
 	b->calls_in_flight++;
+	model_unlock(b);
 	model_dispatch(b, tid, c, r);
+	model_lock(b);
 	b->calls_in_flight--;
+	model_unlock(b);
 	/* Back to user space: the task's deferred fputs run, no locks held. */
 	model_task_work_run(b, shim_current());
 
@@ -454,6 +682,14 @@ static void model_call(struct gmem_backend *b, int tid, const struct trace_call 
 
 /* ---- per-op bodies used by model_dispatch() (model_ops.c) ----------------- */
 
+/**
+ * model_op_vm_create() - KVM_CREATE_VM, registering the VM for checkers.
+ * @b: the world
+ * @c: the call
+ * @r: out: result
+ *
+ * Context: model thread.
+ */
 void model_op_vm_create(struct gmem_backend *b, const struct trace_call *c,
 			struct trace_result *r)
 {
@@ -463,30 +699,69 @@ void model_op_vm_create(struct gmem_backend *b, const struct trace_call *c,
 		struct kvm *kvm = kvm_file_to_vm(files_lookup(&b->files, fd));
 
 		kvm->sim_private = b;
+		kvm->model_bugs = b->zoo;
+		model_lock(b);
 		kvm->sim_id = b->next_vm_id++;
 		if (b->nvms < MODEL_MAX_VMS)
 			b->vms[b->nvms++] = kvm;
+		model_unlock(b);
 	}
 	bind_fd(b, c, r, fd);
 }
 
+/**
+ * model_op_bind_fd() - result of an fd-returning call; binds the handle.
+ * @b: the world
+ * @c: the call
+ * @r: out: result
+ * @fd: the fd or negative errno
+ *
+ * Context: any.
+ */
 void model_op_bind_fd(struct gmem_backend *b, const struct trace_call *c,
 		      struct trace_result *r, long fd)
 {
 	bind_fd(b, c, r, fd);
 }
 
+/**
+ * model_arg() - argument @i as a number (a handle gives its fd/address/pfn).
+ * @b: the world
+ * @c: the call
+ * @i: argument index
+ *
+ * Context: any.
+ * Return: the value (0 when absent).
+ */
 uint64_t model_arg(struct gmem_backend *b, const struct trace_call *c, int i)
 {
 	return arg_val(b, c, i);
 }
 
+/**
+ * model_arg_handle() - the handle named by argument @i.
+ * @b: the world
+ * @c: the call
+ * @i: argument index
+ *
+ * Context: any.
+ * Return: the handle or NULL (a number, or out of range).
+ */
 struct model_handle *model_arg_handle(struct gmem_backend *b,
 				      const struct trace_call *c, int i)
 {
 	return arg_handle(b, c, i);
 }
 
+/**
+ * model_arg_file() - the open file behind argument @i (handle or raw fd).
+ * @b: the world
+ * @c: the call
+ * @i: argument index
+ *
+ * Context: any.
+ * Return: the file (no reference taken) or NULL.
+ */
 struct file *model_arg_file(struct gmem_backend *b, const struct trace_call *c, int i)
 {
 	return arg_file(b, c, i);

@@ -37,7 +37,8 @@ struct shadow_ent {
 	u64 ok[4];		/* acceptable byte values */
 	bool any;		/* unknown contents: accept everything */
 	bool overlap;		/* racing updates seen: do not narrow */
-	int inflight;
+	int inflight;		/* writes in progress */
+	u32 discards;		/* bit i: active discard slot i covers this page */
 };
 
 struct shadow_discard {
@@ -153,11 +154,23 @@ static bool shadow_key(unsigned long pfn, u64 *ino, u64 *index)
 	return true;
 }
 
+/**
+ * model_shadow_init() - an empty contents shadow (every page reads zero).
+ * @b: the world
+ *
+ * Context: world creation.
+ */
 void model_shadow_init(struct gmem_backend *b)
 {
 	b->shadow = calloc(1, sizeof(*b->shadow));
 }
 
+/**
+ * model_shadow_destroy() - free the contents shadow.
+ * @b: the world
+ *
+ * Context: world teardown.
+ */
 void model_shadow_destroy(struct gmem_backend *b)
 {
 	if (!b->shadow)
@@ -180,6 +193,16 @@ static bool shadow_in_discard(struct model_shadow *s, u64 ino, u64 index)
 	return false;
 }
 
+/**
+ * model_shadow_write_begin() - a write of @byte to a page is starting.
+ * @b: the world
+ * @pfn: the page written
+ * @off: offset in the page
+ * @len: bytes
+ * @byte: value, or -1 for "unknown bytes"
+ *
+ * Context: b->lock held.
+ */
 void model_shadow_write_begin(struct gmem_backend *b, unsigned long pfn,
 			      unsigned int off, unsigned int len, int byte)
 {
@@ -191,7 +214,7 @@ void model_shadow_write_begin(struct gmem_backend *b, unsigned long pfn,
 	e = shadow_lookup(b->shadow, ino, index, true);
 	if (!e)
 		return;
-	if (e->inflight++ || shadow_in_discard(b->shadow, ino, index))
+	if (e->inflight++ || e->discards || shadow_in_discard(b->shadow, ino, index))
 		e->overlap = true;
 	/* A partial write of a different value makes the page non-uniform. */
 	if (len < PAGE_SIZE && shadow_single(e) != byte)
@@ -199,6 +222,24 @@ void model_shadow_write_begin(struct gmem_backend *b, unsigned long pfn,
 	shadow_add(e, byte);
 }
 
+/* No update of this page is in flight any more: later ones may narrow. */
+static void shadow_settle(struct model_shadow *s, struct shadow_ent *e)
+{
+	if (!e->inflight && !e->discards && !shadow_in_discard(s, e->ino, e->index))
+		e->overlap = false;
+}
+
+/**
+ * model_shadow_write_end() - the write announced by model_shadow_write_begin()
+ * is done; without a racing update the page now holds exactly @byte.
+ * @b: the world
+ * @pfn: the page written
+ * @off: offset in the page
+ * @len: bytes
+ * @byte: value, or -1
+ *
+ * Context: b->lock held.
+ */
 void model_shadow_write_end(struct gmem_backend *b, unsigned long pfn,
 			    unsigned int off, unsigned int len, int byte)
 {
@@ -213,16 +254,25 @@ void model_shadow_write_end(struct gmem_backend *b, unsigned long pfn,
 	e->inflight--;
 	if (!e->overlap && len == PAGE_SIZE)
 		shadow_set_only(e, byte);
-	if (!e->inflight)
-		e->overlap = false;
+	shadow_settle(b->shadow, e);
 }
 
+/**
+ * model_shadow_discard_begin() - file pages [@start, @end) of inode @ino are
+ * being discarded (punch hole): zero becomes an accepted value.
+ * @b: the world
+ * @ino: inode number
+ * @start: first page index
+ * @end: page index after the last
+ *
+ * Context: b->lock held.
+ */
 void model_shadow_discard_begin(struct gmem_backend *b, unsigned long ino,
 				unsigned long start, unsigned long end)
 {
 	struct model_shadow *s = b->shadow;
+	int i, slot = -1;
 	size_t j;
-	int i;
 
 	if (!s)
 		return;
@@ -230,6 +280,7 @@ void model_shadow_discard_begin(struct gmem_backend *b, unsigned long ino,
 	for (i = 0; i < SHADOW_DISCARDS; i++) {
 		if (!s->discards[i].active) {
 			s->discards[i] = (struct shadow_discard){ ino, start, end, true };
+			slot = i;
 			break;
 		}
 	}
@@ -238,46 +289,69 @@ void model_shadow_discard_begin(struct gmem_backend *b, unsigned long ino,
 
 		if (e->ino != ino || e->index < start || e->index >= end)
 			continue;
-		if (e->inflight++)
+		/* Out of discard slots: never narrow this page again. */
+		if (e->inflight || e->discards || slot < 0)
 			e->overlap = true;
+		if (slot >= 0)
+			e->discards |= 1U << slot;
 		shadow_add(e, 0);
 	}
 }
 
+/**
+ * model_shadow_discard_end() - the discard is done; pages of [@start, @end)
+ * without a racing update now read zero.
+ * @b: the world
+ * @ino: inode number
+ * @start: first page index of the discard
+ * @end: page index after the last actually discarded (@start if it failed)
+ *
+ * Context: b->lock held.
+ */
 void model_shadow_discard_end(struct gmem_backend *b, unsigned long ino,
 			      unsigned long start, unsigned long end)
 {
 	struct model_shadow *s = b->shadow;
+	struct shadow_discard d;
 	size_t j;
 	int i;
 
 	if (!s)
 		return;
 	ino++;
-	for (i = 0; i < SHADOW_DISCARDS; i++) {
-		struct shadow_discard *d = &s->discards[i];
+	for (i = 0; i < SHADOW_DISCARDS; i++)
+		if (s->discards[i].active && s->discards[i].ino == ino &&
+		    s->discards[i].start == start)
+			break;
+	if (i == SHADOW_DISCARDS)
+		return;
+	d = s->discards[i];
+	s->discards[i].active = false;
+	for (j = 0; j < s->cap; j++) {
+		struct shadow_ent *e = &s->tab[j];
 
-		if (d->active && d->ino == ino && d->start == start) {
-			/* @end < d->end: the punch failed, narrow nothing beyond. */
-			end = min_t(u64, end, d->end);
-			start = d->start;
-			d->active = false;
-			for (j = 0; j < s->cap; j++) {
-				struct shadow_ent *e = &s->tab[j];
-
-				if (e->ino != ino || e->index < d->start || e->index >= d->end)
-					continue;
-				e->inflight--;
-				if (!e->overlap && e->index >= start && e->index < end)
-					shadow_set_only(e, 0);
-				if (!e->inflight)
-					e->overlap = false;
-			}
-			return;
-		}
+		if (e->ino != ino || e->index < d.start || e->index >= d.end)
+			continue;
+		e->discards &= ~(1U << i);
+		/* Pages written during the discard keep both values. */
+		if (!e->overlap && e->index < end)
+			shadow_set_only(e, 0);
+		shadow_settle(s, e);
 	}
 }
 
+/**
+ * model_shadow_check_read() - check a read against the shadow; a mismatch,
+ * a read of never-initialised or freed memory is a violation.
+ * @b: the world
+ * @pfn: the page read
+ * @off: offset in the page
+ * @len: bytes
+ * @value: what mm_page_read() returned
+ * @who: "guest_read" / "host_read"
+ *
+ * Context: b->lock held.
+ */
 void model_shadow_check_read(struct gmem_backend *b, unsigned long pfn,
 			     unsigned int off, unsigned int len, int value,
 			     const char *who)

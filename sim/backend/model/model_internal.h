@@ -7,6 +7,7 @@
 #ifndef GMEMSIM_MODEL_INTERNAL_H
 #define GMEMSIM_MODEL_INTERNAL_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -34,8 +35,16 @@ struct model_handle {
 struct model_shadow;
 
 struct gmem_backend {
+	/*
+	 * Protects the backend's own bookkeeping (violations, shadow, VM list,
+	 * task_work) and makes each content access + its shadow update atomic
+	 * when model threads run in parallel (free-running executor).
+	 * Recursive: a WARN inside a content access reports through it.
+	 */
+	pthread_mutex_t lock;
 	const struct trace *t;
 	int profile;
+	unsigned long zoo;		/* KVM_ZOO_* from backend_opts.inject */
 	bool contents_bytes;
 	struct files_struct files;
 	struct mm_world *mm;
@@ -57,6 +66,10 @@ struct gmem_backend {
 		int n, cap;
 	} task_work[TRACE_MAX_THREADS + 2];
 
+	/* Type-stable struct file memory, recycled LIFO (B-03/B-04). */
+	struct file **filp_free;
+	int nfilp_free, capfilp_free;
+
 	struct backend_violation viol[MODEL_MAX_VIOL];
 	int nviol;
 	unsigned long nviol_dropped;
@@ -74,6 +87,16 @@ void model_op_vm_create(struct gmem_backend *b, const struct trace_call *c,
 			struct trace_result *r);
 void model_op_bind_fd(struct gmem_backend *b, const struct trace_call *c,
 		      struct trace_result *r, long fd);
+
+static inline void model_lock(struct gmem_backend *b)
+{
+	pthread_mutex_lock(&b->lock);
+}
+
+static inline void model_unlock(struct gmem_backend *b)
+{
+	pthread_mutex_unlock(&b->lock);
+}
 
 /* model_ops.c */
 void model_dispatch(struct gmem_backend *b, int tid, const struct trace_call *c,

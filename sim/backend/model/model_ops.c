@@ -201,11 +201,16 @@ static void op_fallocate(struct gmem_backend *b, const struct trace_call *c,
 		ino = file_inode(f)->i_ino;
 		start = (unsigned long)off >> PAGE_SHIFT;
 		end = (unsigned long)(off + len) >> PAGE_SHIFT;
+		model_lock(b);
 		model_shadow_discard_begin(b, ino, start, end);
+		model_unlock(b);
 	}
 	ret = vfs_fallocate(f, mode, off, len);
-	if (ino)
+	if (ino) {
+		model_lock(b);
 		model_shadow_discard_end(b, ino, start, ret ? start : end);
+		model_unlock(b);
+	}
 	model_res_ret(r, ret);
 }
 
@@ -320,6 +325,7 @@ static void op_host_access(struct gmem_backend *b, const struct trace_call *c,
 			return;
 		}
 		pfn = page_to_pfn(page);
+		model_lock(b);
 		if (write) {
 			model_shadow_write_begin(b, pfn, off, n, byte);
 			mm_page_write(pfn, off, byte, n);
@@ -330,6 +336,7 @@ static void op_host_access(struct gmem_backend *b, const struct trace_call *c,
 			model_shadow_check_read(b, pfn, off, n, v, "host_read");
 			combine_value(&acc, v < 0 ? TRACE_VALUE_MIXED : v);
 		}
+		model_unlock(b);
 		put_page(page);
 		addr += n;
 	}
@@ -367,6 +374,7 @@ static int guest_io_fn(void *ctx, kvm_pfn_t pfn)
 {
 	struct guest_io *io = ctx;
 
+	model_lock(io->b);
 	if (io->is_write) {
 		model_shadow_write_begin(io->b, pfn, io->off, io->len, io->byte);
 		mm_page_write(pfn, io->off, io->byte, io->len);
@@ -376,6 +384,7 @@ static int guest_io_fn(void *ctx, kvm_pfn_t pfn)
 		model_shadow_check_read(io->b, pfn, io->off, io->len, io->value,
 					"guest_read");
 	}
+	model_unlock(io->b);
 	return 0;
 }
 
@@ -391,16 +400,19 @@ static void op_guest_access(struct gmem_backend *b, const struct trace_call *c,
 	u64 len = is_exec ? 1 : (is_write ? ARG(3) : ARG(2));
 	bool is_private = is_exec ? ARG(2) : (is_write ? ARG(4) : ARG(3));
 	u64 end = gpa + len;
-	int acc = -2, idx;
+	int acc = -2;
 
 	if (!vcpu) {
 		model_res_ret(r, err);
 		return;
 	}
 
-	/* KVM_RUN: vcpu_load + the vCPU's SRCU read side. */
+	/*
+	 * KVM_RUN: vcpu_load.  kvm->srcu is NOT held across accesses: the
+	 * kernel drops it on every guest entry, and a memslot update's
+	 * synchronize_srcu() must be able to finish while a vCPU retries.
+	 */
 	mutex_lock(&vcpu->mutex);
-	idx = srcu_read_lock(&vcpu->kvm->srcu);
 	while (gpa < end) {
 		struct guest_io io = {
 			.b = b,
@@ -434,7 +446,6 @@ static void op_guest_access(struct gmem_backend *b, const struct trace_call *c,
 	if (!is_write && !is_exec)
 		r->value = acc == -2 ? TRACE_VALUE_MIXED : acc;
 out:
-	srcu_read_unlock(&vcpu->kvm->srcu, idx);
 	mutex_unlock(&vcpu->mutex);
 }
 
@@ -545,23 +556,26 @@ static int model_post_populate(struct kvm *kvm, gfn_t gfn, kvm_pfn_t pfn,
 	int v = 0;
 
 	/* SNP LAUNCH_UPDATE / TDH.MEM.PAGE.ADD: copy (or zero), then encrypt. */
+	model_lock(b);
 	if (src_page) {
 		unsigned long spfn = page_to_pfn(src_page);
 
 		v = mm_page_read(spfn, 0, PAGE_SIZE);
 		if (v < 0) {
-			static u8 buf[PAGE_SIZE];
+			static __thread u8 buf[PAGE_SIZE];
 
 			mm_page_copy_from(spfn, 0, buf, PAGE_SIZE);
 			model_shadow_write_begin(b, pfn, 0, PAGE_SIZE, -1);
 			mm_page_copy_to(pfn, 0, buf, PAGE_SIZE);
 			model_shadow_write_end(b, pfn, 0, PAGE_SIZE, -1);
+			model_unlock(b);
 			return kvm_arch_gmem_prepare(kvm, gfn, pfn, 0);
 		}
 	}
 	model_shadow_write_begin(b, pfn, 0, PAGE_SIZE, v);
 	mm_page_write(pfn, 0, (u8)v, PAGE_SIZE);
 	model_shadow_write_end(b, pfn, 0, PAGE_SIZE, v);
+	model_unlock(b);
 	return kvm_arch_gmem_prepare(kvm, gfn, pfn, 0);
 }
 
