@@ -211,7 +211,7 @@ static bool grant(struct sim_exec *x, struct sim_thread *t)
 	if (op == SHIM_OP_SPIN) {
 		if (++x->spin_streak >= x->spin_limit) {
 			char *m = sim_fmt("T%d spun %u times at %s with no other progress",
-				      t->tid, x->spin_streak, t->pend.site ?: "?");
+					  t->tid, x->spin_streak, t->pend.site ?: "?");
 
 			sim_add_violation(x, t->tid, "LIVELOCK", m, t->pend.site);
 			end_run(x, SIM_LIVELOCK, NULL);
@@ -236,10 +236,10 @@ static struct sim_thread *choose(struct sim_exec *x, struct sim_thread *me)
 		return NULL;
 	if (x->step >= x->step_budget) {
 		char *m = sim_fmt("step budget of %llu exhausted",
-			      (unsigned long long)x->step_budget);
+				  (unsigned long long)x->step_budget);
 
 		sim_add_violation(x, me ? me->tid : -1, "STEP_BUDGET", m,
-			      me ? me->pend.site : NULL);
+				  me ? me->pend.site : NULL);
 		end_run(x, SIM_STEP_BUDGET, NULL);
 		return NULL;
 	}
@@ -396,9 +396,8 @@ static void op_report(enum shim_report_kind kind, const char *msg,
 	const char *b = file ? strrchr(file, '/') : NULL;
 
 	snprintf(site, sizeof(site), "%s:%d", b ? b + 1 : file ? file : "?", line);
-	sim_add_violation(x, me ? me->tid : -1,
-		      sim_report_kind_name(kind),
-		      strdup(msg ? msg : ""), site);
+	sim_add_violation(x, me ? me->tid : -1, sim_report_kind_name(kind),
+			  strdup(msg ? msg : ""), site);
 	if (kind != SHIM_REPORT_BUG)
 		return;
 	if (!me) {

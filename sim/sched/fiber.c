@@ -45,6 +45,13 @@ void sim_fiber_pool_free(struct sim_worker *w)
 {
 	for (int i = 0; w->stack_pool && i < SIM_MAX_THREADS; i++)
 		VALGRIND_STACK_DEREGISTER(w->vg_stack_id[i]);
+#ifdef GMEMSIM_TSAN
+	for (int i = 0; i < SIM_MAX_THREADS; i++) {
+		if (w->tsan_fibers[i])
+			__tsan_destroy_fiber(w->tsan_fibers[i]);
+		w->tsan_fibers[i] = NULL;
+	}
+#endif
 	if (w->stack_pool)
 		munmap(w->stack_pool, w->pool_len);
 	w->stack_pool = NULL;
@@ -204,7 +211,14 @@ static int fiber_run(struct sim_exec *x)
 		w->stack_dirty[i] = true;
 		t->sp = fresh_context(t);
 #ifdef GMEMSIM_TSAN
-		t->tsan_fiber = __tsan_create_fiber(0);
+		/*
+		 * Reused across executions: creating one costs a syscall, and
+		 * since every switch synchronises (flags 0) a reused fiber's
+		 * history adds no ordering that was not there already.
+		 */
+		if (!w->tsan_fibers[i])
+			w->tsan_fibers[i] = __tsan_create_fiber(0);
+		t->tsan_fiber = w->tsan_fibers[i];
 #endif
 	}
 #ifdef GMEMSIM_TSAN
@@ -217,10 +231,6 @@ static int fiber_run(struct sim_exec *x)
 		sim_ctx_switch(&w->main_sp, first->sp);
 		san_after(x, fake, false);
 	}
-#ifdef GMEMSIM_TSAN
-	for (int i = 0; i < x->n; i++)
-		__tsan_destroy_fiber(x->th[i].tsan_fiber);
-#endif
 	return 0;
 }
 

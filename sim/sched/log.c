@@ -168,7 +168,7 @@ static uint64_t site_hash(const char *site)
  * Context: the execution's running thread.
  */
 void sim_log_event(struct sim_exec *x, int tid, uint32_t op, uint32_t obj,
-		      const char *site, char *text)
+		   const char *site, char *text)
 {
 	uint64_t h = x->hash;
 
@@ -294,7 +294,7 @@ void sim_objmap_free(struct sim_objmap *m)
  * Context: the execution's running thread or its caller.
  */
 void sim_add_violation(struct sim_exec *x, int tid, const char *checker,
-			  char *msg, const char *site)
+		       char *msg, const char *site)
 {
 	struct sim_result *r = x->r;
 	struct sim_violation *v;

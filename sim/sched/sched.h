@@ -196,7 +196,8 @@ struct sim_strategy_cfg {
 	enum sim_strategy_kind kind;
 	uint64_t seed;			/* RANDOM/PCT: execution k uses sim_iter_seed(seed, k) */
 	int pct_depth;			/* PCT d >= 1 (d-1 priority change points) */
-	int preemption_bound;		/* DFS: max preemptions per execution; -1: unbounded */
+	int preemption_bound;		/* DFS: max preemptions per execution; -1: unbounded
+					 * (a zeroed cfg means 0: no preemptions at all) */
 	bool no_por;			/* DFS: disable sleep sets */
 	unsigned fault_budget;		/* max "yes" fault answers per execution (0: 1) */
 	unsigned fault_permille;	/* RANDOM/PCT: P(yes) per fault decision, default 125 */
@@ -235,6 +236,11 @@ struct sim_search_opts {
 	uint64_t max_execs;		/* RANDOM/PCT: iterations 0..max_execs-1; DFS: cap (0: none) */
 	bool stop_on_fail;		/* stop at the first failing execution */
 	int dfs_split_depth;		/* DFS sharding: prefix depth (0: 3) */
+	uint32_t time_limit_ms;		/* stop starting executions after this (0: none);
+					 * the result then depends on speed */
+	/* Optional: called by worker 0 after each of its executions. */
+	void (*progress)(void *arg, uint64_t executions, uint64_t failures);
+	void *progress_arg;
 };
 
 #define SIM_SEARCH_OPTS_INIT { .strat = { .pct_depth = 2, .preemption_bound = -1 }, \
@@ -249,6 +255,7 @@ struct sim_search_result {
 	uint64_t fail_iter;		/* RANDOM/PCT: iteration; DFS: subtree index */
 	struct sim_result fail;		/* the first failure (lowest iteration / DFS order) */
 	uint64_t total_steps;
+	bool timed_out;			/* time_limit_ms cut the search short */
 };
 
 /* Return: 0, or -EINVAL for bad options. */

@@ -119,6 +119,7 @@ struct sim_worker {
 	bool busy;			/* an execution is running on this OS thread */
 	unsigned vg_stack_id[SIM_MAX_THREADS];
 	bool stack_dirty[SIM_MAX_THREADS];	/* fiber abandoned mid-run */
+	void *tsan_fibers[SIM_MAX_THREADS];	/* TSan fiber handles, reused */
 	struct sim_exec *exec;		/* reused by every execution */
 };
 

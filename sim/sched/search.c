@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "sched_internal.h"
 
@@ -31,7 +32,26 @@ struct search {
 	uint64_t best;			/* key of the reported failure */
 	uint64_t pct_est;
 	unsigned nworkers, not_exhausted;
+	struct timespec deadline;
 };
+
+static bool time_up(struct search *sr)
+{
+	struct timespec now;
+	bool up;
+
+	if (!sr->o->time_limit_ms)
+		return false;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	up = now.tv_sec > sr->deadline.tv_sec ||
+	     (now.tv_sec == sr->deadline.tv_sec && now.tv_nsec >= sr->deadline.tv_nsec);
+	if (up) {
+		pthread_mutex_lock(&sr->mu);
+		sr->r->timed_out = true;
+		pthread_mutex_unlock(&sr->mu);
+	}
+	return up;
+}
 
 /* Keep @res as the reported failure if it is the earliest so far. */
 static void account(struct search *sr, uint64_t key, struct sim_result *res)
@@ -70,6 +90,19 @@ static bool past_failure(struct search *sr, uint64_t key)
 	return stop;
 }
 
+static void report_progress(struct search *sr, unsigned id)
+{
+	uint64_t e, f;
+
+	if (id || !sr->o->progress)
+		return;
+	pthread_mutex_lock(&sr->mu);
+	e = sr->r->executions;
+	f = sr->r->failures;
+	pthread_mutex_unlock(&sr->mu);
+	sr->o->progress(sr->o->progress_arg, e, f);
+}
+
 static void random_worker(struct search *sr, unsigned id)
 {
 	const struct sim_search_opts *o = sr->o;
@@ -88,10 +121,11 @@ static void random_worker(struct search *sr, unsigned id)
 		j = sr->next++;
 		pthread_mutex_unlock(&sr->mu);
 		k = o->shard + nsh * j;
-		if (k >= o->max_execs || past_failure(sr, k))
+		if ((o->max_execs && k >= o->max_execs) || past_failure(sr, k) || time_up(sr))
 			break;
 		sim_run(sr->p, &o->run, s, k, &res);
 		account(sr, k, &res);
+		report_progress(sr, id);
 	}
 	sim_strategy_free(s);
 }
@@ -111,12 +145,14 @@ static void dfs_worker(struct search *sr, unsigned id)
 	while (!sim_strategy_done(s)) {
 		uint64_t key = sim_dfs_subtree(s);
 
-		if ((o->max_execs && runs >= o->max_execs) || past_failure(sr, key))
+		if ((o->max_execs && runs >= o->max_execs) || past_failure(sr, key) ||
+		    time_up(sr))
 			break;
 		sim_run(sr->p, &o->run, s, runs, &res);
 		if (res.outcome != SIM_PRUNED)
 			runs++;
 		account(sr, key, &res);
+		report_progress(sr, id);
 	}
 	pthread_mutex_lock(&sr->mu);
 	if (sim_strategy_done(s))
@@ -168,7 +204,7 @@ static uint64_t pct_calibrate(const struct sim_program *p, const struct sim_sear
  *
  * RANDOM/PCT run iterations k < @o->max_execs of this shard; DFS runs until
  * the bounded space is exhausted (@r->exhausted) or @o->max_execs
- * executions per worker.
+ * executions per worker.  @o->time_limit_ms stops all of them early.
  *
  * Context: may block for the whole search; starts @o->jobs OS threads.
  * Return: 0, or -EINVAL for bad options.
@@ -188,11 +224,18 @@ int sim_search(const struct sim_program *p, const struct sim_search_opts *o,
 	if (o->strat.kind != SIM_STRAT_DFS && o->strat.kind != SIM_STRAT_RANDOM &&
 	    o->strat.kind != SIM_STRAT_PCT)
 		return -EINVAL;
-	if (o->strat.kind != SIM_STRAT_DFS && !o->max_execs)
+	if (o->strat.kind != SIM_STRAT_DFS && !o->max_execs && !o->time_limit_ms)
 		return -EINVAL;
 	if (o->run.executor == SIM_EXEC_FREE)
 		return -EINVAL;
 	pthread_mutex_init(&sr.mu, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &sr.deadline);
+	sr.deadline.tv_sec += o->time_limit_ms / 1000;
+	sr.deadline.tv_nsec += (long)(o->time_limit_ms % 1000) * 1000000;
+	if (sr.deadline.tv_nsec >= 1000000000) {
+		sr.deadline.tv_sec++;
+		sr.deadline.tv_nsec -= 1000000000;
+	}
 	sr.nworkers = jobs;
 	sr.not_exhausted = jobs;
 	if (o->strat.kind == SIM_STRAT_PCT)

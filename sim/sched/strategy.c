@@ -6,8 +6,9 @@
  * PCT follows Burckhardt, Kothari, Musuvathi, Nagarakatte, "A Randomized
  * Scheduler with Probabilistic Guarantees of Finding Bugs" (ASPLOS 2010):
  * threads get distinct random priorities >= d, the highest-priority
- * candidate always runs, and at d-1 change points drawn uniformly over the
- * estimated execution length the running thread drops to priority d-i.
+ * candidate always runs, and at d-1 change points k_1..k_{d-1} drawn
+ * uniformly over the estimated execution length, the thread taking step
+ * k_i drops to priority i.  Steps are scheduling steps.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -41,7 +42,8 @@ struct rnd {
 	/* PCT */
 	int n;
 	int prio[SIM_MAX_THREADS];
-	uint64_t change[16];
+	uint64_t change[16];		/* change points, ascending */
+	int lowered[16];		/* priority given at change[i] */
 	int nchange, applied;
 	uint64_t est;
 	bool frozen;
@@ -113,16 +115,26 @@ static void pct_begin(struct sim_strategy *s, int n, uint64_t iter)
 		r->prio[i] = r->prio[j];
 		r->prio[j] = t;
 	}
+	/*
+	 * Change point i (i = 1..d-1) at step k_i lowers the thread taking that
+	 * step to priority i; the k_i are independent, so which demoted thread
+	 * ranks above which is random too.  Keep the pairs sorted by step.
+	 */
 	r->nchange = d - 1 > 16 ? 16 : d - 1;
-	for (int i = 0; i < r->nchange; i++)
-		r->change[i] = 1 + sim_rand_below(&r->rng, r->est);
-	/* Sort so change point i gets priority d-1-i in step order. */
+	for (int i = 0; i < r->nchange; i++) {
+		/* Before any execution was seen, guess 64 steps. */
+		r->change[i] = 1 + sim_rand_below(&r->rng, r->est ? r->est : 64);
+		r->lowered[i] = i + 1;
+	}
 	for (int i = 1; i < r->nchange; i++)
 		for (int j = i; j > 0 && r->change[j - 1] > r->change[j]; j--) {
 			uint64_t t = r->change[j];
+			int l = r->lowered[j];
 
 			r->change[j] = r->change[j - 1];
+			r->lowered[j] = r->lowered[j - 1];
 			r->change[j - 1] = t;
+			r->lowered[j - 1] = l;
 		}
 	r->applied = 0;
 }
@@ -140,20 +152,33 @@ static int pct_best(const struct rnd *r, uint64_t cand)
 	return best;
 }
 
+/* Apply the change points up to the step about to be taken (1-based). */
+static int pct_apply(struct rnd *r, uint64_t cand, uint64_t step)
+{
+	int t = pct_best(r, cand);
+
+	while (r->applied < r->nchange && r->change[r->applied] <= step + 1) {
+		r->prio[t] = r->lowered[r->applied];
+		r->applied++;
+		t = pct_best(r, cand);
+	}
+	return t;
+}
+
 static int pct_pick(struct sim_strategy *s, const struct sim_choice *c, char *err,
 		    size_t errlen)
 {
-	struct rnd *r = (struct rnd *)s;
-	int d = s->cfg.pct_depth < 1 ? 1 : s->cfg.pct_depth;
-	int t = pct_best(r, c->cand);
+	return pct_apply((struct rnd *)s, c->cand, c->step);
+}
 
-	/* Change points passed since the last choice apply to the thread about to run. */
-	while (r->applied < r->nchange && r->change[r->applied] <= c->step + 1) {
-		r->prio[t] = d - 1 - r->applied;
-		r->applied++;
-		t = pct_best(r, c->cand);
-	}
-	return t;
+/* A change point may fall on a step nobody chose: it still demotes that thread. */
+static int pct_observe(struct sim_strategy *s, const struct sim_choice *c)
+{
+	struct rnd *r = (struct rnd *)s;
+
+	if (r->applied < r->nchange && r->change[r->applied] <= c->step + 1)
+		pct_apply(r, c->cand, c->step);
+	return 0;
 }
 
 static void pct_end(struct sim_strategy *s, struct sim_result *res)
@@ -191,11 +216,13 @@ void sim_pct_freeze(struct sim_strategy *s, uint64_t est)
  */
 uint64_t sim_pct_estimate(const struct sim_strategy *s)
 {
-	return ((const struct rnd *)s)->est;
+	const struct rnd *r = (const struct rnd *)s;
+
+	return r->est ? r->est : 64;
 }
 
 static const struct sim_strategy_ops pct_ops = {
-	.begin = pct_begin, .pick = pct_pick, .decide = rnd_decide,
+	.begin = pct_begin, .pick = pct_pick, .observe = pct_observe, .decide = rnd_decide,
 	.end = pct_end, .done = never_done, .free = plain_free,
 };
 
@@ -332,7 +359,6 @@ static struct sim_strategy *strategy_new(const struct sim_strategy_cfg *cfg, cha
 		if (!r)
 			return NULL;
 		r->s.ops = cfg->kind == SIM_STRAT_PCT ? &pct_ops : &random_ops;
-		r->est = 64;
 		s = &r->s;
 		break;
 	case SIM_STRAT_DFS:

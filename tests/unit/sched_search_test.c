@@ -537,6 +537,43 @@ START_TEST(test_free_watchdog)
 }
 END_TEST
 
+static uint64_t progress_calls, progress_last;
+
+static void count_progress(void *arg, uint64_t executions, uint64_t failures)
+{
+	progress_calls++;
+	ck_assert_uint_ge(executions, progress_last);
+	progress_last = executions;
+}
+
+START_TEST(test_search_time_limit)
+{
+	struct sim_search_opts o = SIM_SEARCH_OPTS_INIT;
+	struct sim_search_result r;
+
+	o.progress = count_progress;
+	progress_calls = progress_last = 0;
+
+	o.strat.kind = SIM_STRAT_RANDOM;
+	o.strat.seed = test_seed;
+	o.time_limit_ms = 100;
+	o.jobs = 2;
+	ck_assert_int_eq(sim_search(&lu_prog, &o, &r), 0);
+	ck_assert(r.timed_out);
+	ck_assert_uint_gt(r.executions, 0);
+	ck_assert_uint_gt(progress_calls, 0);
+	ck_assert_uint_le(progress_last, r.executions);
+	sim_search_result_free(&r);
+	/* Neither an iteration count nor a time limit: refused. */
+	o.time_limit_ms = 0;
+	ck_assert_int_eq(sim_search(&lu_prog, &o, &r), -EINVAL);
+	o.max_execs = 10;
+	o.nshards = 2;
+	o.shard = 2;
+	ck_assert_int_eq(sim_search(&lu_prog, &o, &r), -EINVAL);
+}
+END_TEST
+
 static Suite *sched_suite(void)
 {
 	Suite *s = suite_create("sched_search");
@@ -554,6 +591,7 @@ static Suite *sched_suite(void)
 	tcase_add_test(tc, test_shim_mutex_exclusion);
 	tcase_add_test(tc, test_shim_mutex_deadlock);
 	tcase_add_test(tc, test_free_watchdog);
+	tcase_add_test(tc, test_search_time_limit);
 	suite_add_tcase(s, tc);
 	return s;
 }
