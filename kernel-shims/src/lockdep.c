@@ -18,6 +18,8 @@
 #include <linux/lockdep.h>
 #include <shim/sched.h>
 
+#include <stdlib.h>
+
 #include "lockdep_internal.h"
 
 #define LOCKDEP_MAX_CLASSES	512
@@ -39,17 +41,80 @@ struct lockdep_edge {
 	const char *to_site;		/* where @to was taken while holding it */
 };
 
-static pthread_mutex_t graph_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct lockdep_class classes[LOCKDEP_MAX_CLASSES];
-static int nr_classes;
-static short class_hash[LOCKDEP_HASH];		/* class id + 1, 0: empty */
-static unsigned long generation = 1;		/* bumped by shim_lockdep_reset() */
-static unsigned long dep[LOCKDEP_MAX_CLASSES][LOCKDEP_WORDS];	/* __atomic */
-static unsigned long reported[LOCKDEP_MAX_CLASSES][LOCKDEP_WORDS];
-static struct lockdep_edge edges[LOCKDEP_MAX_EDGES];
-static int nr_edges;
+/*
+ * One dependency graph per execution context (shim_ctx->lockdep), so that
+ * parallel workers each learn only their own execution's lock order and a
+ * report replays; the process-wide default serves code outside executions.
+ */
+struct shim_lockdep_graph {
+	pthread_mutex_t graph_lock;
+	struct lockdep_class classes[LOCKDEP_MAX_CLASSES];
+	int nr_classes;
+	short class_hash[LOCKDEP_HASH];		/* class id + 1, 0: empty */
+	unsigned long generation;		/* unique across graphs; new on reset */
+	unsigned long dep[LOCKDEP_MAX_CLASSES][LOCKDEP_WORDS];	/* __atomic */
+	unsigned long reported[LOCKDEP_MAX_CLASSES][LOCKDEP_WORDS];
+	struct lockdep_edge edges[LOCKDEP_MAX_EDGES];
+	int nr_edges;
+	bool full_reported;
+};
+
+static unsigned long next_generation = 1;	/* __atomic */
+static struct shim_lockdep_graph default_graph = {
+	.graph_lock = PTHREAD_MUTEX_INITIALIZER,
+	.generation = 0,
+};
 static bool enabled = true;
-static bool full_reported;
+
+static struct shim_lockdep_graph *ld_graph(void)
+{
+	struct shim_lockdep_graph *g = shim_ctx && shim_ctx->lockdep ?
+				       shim_ctx->lockdep : &default_graph;
+
+	if (!__atomic_load_n(&g->generation, __ATOMIC_ACQUIRE)) {
+		unsigned long gen = __atomic_add_fetch(&next_generation, 1, __ATOMIC_RELAXED);
+		unsigned long zero = 0;
+
+		__atomic_compare_exchange_n(&g->generation, &zero, gen, false,
+					    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+	}
+	return g;
+}
+
+/**
+ * shim_lockdep_graph_new - a new, empty dependency graph for one context
+ *
+ * Context: any.  Return: the graph, or NULL when out of memory.
+ */
+struct shim_lockdep_graph *shim_lockdep_graph_new(void)
+{
+	struct shim_lockdep_graph *g = calloc(1, sizeof(*g));
+
+	if (g)
+		pthread_mutex_init(&g->graph_lock, NULL);
+	return g;
+}
+
+/** shim_lockdep_graph_free - free a graph no context uses any more. */
+void shim_lockdep_graph_free(struct shim_lockdep_graph *g)
+{
+	if (!g)
+		return;
+	pthread_mutex_destroy(&g->graph_lock);
+	free(g);
+}
+
+#define graph_lock	(ld_graph()->graph_lock)
+#define classes		(ld_graph()->classes)
+#define nr_classes	(ld_graph()->nr_classes)
+#define class_hash	(ld_graph()->class_hash)
+#define generation	(ld_graph()->generation)
+#define dep		(ld_graph()->dep)
+#define reported	(ld_graph()->reported)
+#define edges		(ld_graph()->edges)
+#define nr_edges	(ld_graph()->nr_edges)
+#define full_reported	(ld_graph()->full_reported)
+
 
 static struct lockdep_class *class_of(const struct lock_class_key *k)
 {
@@ -76,7 +141,8 @@ void shim_lockdep_reset(void)
 	nr_classes = 0;
 	nr_edges = 0;
 	full_reported = false;
-	__atomic_add_fetch(&generation, 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&generation, __atomic_add_fetch(&next_generation, 1, __ATOMIC_RELAXED),
+			 __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&graph_lock);
 }
 

@@ -126,8 +126,9 @@ int explore_cmd_explore(const struct explore_opts *o)
 	replay_logged(&tp, o, minimal ? minimal : fail.schedule, &rep);
 	if (!outcome_failed(rep.outcome)) {
 		/* Should not happen: replay is exact.  Report the raw find. */
-		fprintf(stderr, "gmemsim: warning: the minimised schedule no longer fails; "
-			"reporting the schedule as found\n");
+		fprintf(stderr, "gmemsim: warning: the failure does not reproduce on replay "
+			"(nondeterminism outside the decision stream); as found:\n");
+		sim_result_print(&fail, stderr);
 		sim_result_free(&rep);
 		replay_logged(&tp, o, fail.schedule, &rep);
 	}

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/lockdep.h>
+
 #include "explore/program.h"
 
 void trace_call_format(const struct trace *t, const struct trace_call *c, char *buf, size_t len)
@@ -66,6 +68,11 @@ static void *prog_setup(void *arg)
 	if (!w)
 		return NULL;
 	w->tp = tp;
+	/*
+	 * Every execution starts with an empty lock-order graph, so what
+	 * lockdep reports depends on this execution only and replays.
+	 */
+	shim_lockdep_reset();
 	w->b = tp->ops->create(tp->t, &tp->bopts);
 	if (!w->b) {
 		w->setup_failed = true;

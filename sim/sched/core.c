@@ -19,6 +19,55 @@
 
 #include "sched_internal.h"
 
+#include <linux/lockdep.h>
+#include <shim/slab.h>
+
+/*
+ * Each OS thread that runs executions (the caller, or a --jobs worker) gets
+ * its own slab context and lock-order graph, so one world's allocation
+ * counts, leak checks and lockdep reports never see another worker's.
+ * Freed when the thread exits.
+ */
+struct worker_state {
+	struct shim_slab_ctx slab;
+	struct shim_lockdep_graph *lockdep;
+};
+
+static pthread_key_t shimctx_key;
+static pthread_once_t shimctx_once = PTHREAD_ONCE_INIT;
+
+static void shimctx_state_free(void *p)
+{
+	struct worker_state *ws = p;
+
+	shim_slab_ctx_destroy(&ws->slab);
+	shim_lockdep_graph_free(ws->lockdep);
+	free(ws);
+}
+
+static void shimctx_key_init(void)
+{
+	pthread_key_create(&shimctx_key, shimctx_state_free);
+}
+
+/* NULL when out of memory: the process defaults then serve. */
+static struct worker_state *worker_state(void)
+{
+	struct worker_state *ws;
+
+	pthread_once(&shimctx_once, shimctx_key_init);
+	ws = pthread_getspecific(shimctx_key);
+	if (ws)
+		return ws;
+	ws = calloc(1, sizeof(*ws));
+	if (!ws)
+		return NULL;
+	shim_slab_ctx_init(&ws->slab);
+	ws->lockdep = shim_lockdep_graph_new();
+	pthread_setspecific(shimctx_key, ws);
+	return ws;
+}
+
 /* ---- per OS-thread worker state --------------------------------------- */
 
 static pthread_key_t worker_key;
@@ -513,6 +562,7 @@ enum sim_outcome sim_run(const struct sim_program *p, const struct sim_run_opts 
 {
 	static const struct sim_run_opts defaults = SIM_RUN_OPTS_INIT;
 	struct shim_ctx *saved_ctx = shim_ctx;
+	struct worker_state *ws;
 	struct sim_exec *x;
 	struct sim_worker *w;
 
@@ -578,7 +628,10 @@ enum sim_outcome sim_run(const struct sim_program *p, const struct sim_run_opts 
 	x->ctx.sched = &sim_ops;
 	x->ctx.sched_data = x;
 	x->ctx.step = op_step;
-	x->ctx.slab = saved_ctx ? saved_ctx->slab : NULL;
+	ws = worker_state();
+	x->ctx.slab = saved_ctx && saved_ctx->slab ? saved_ctx->slab : ws ? &ws->slab : NULL;
+	x->ctx.lockdep = saved_ctx && saved_ctx->lockdep ? saved_ctx->lockdep :
+			 ws ? ws->lockdep : NULL;
 	shim_ctx = &x->ctx;
 
 	s->ops->begin(s, x->n, iter);

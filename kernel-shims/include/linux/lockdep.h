@@ -145,6 +145,9 @@ void shim_lockdep_assert(const void *lock, int mode, bool want, const char *expr
  * Context: no task may hold a lock (held stacks point at class records).
  */
 void shim_lockdep_reset(void);
+/* Per-context graphs (shim_ctx->lockdep), e.g. one per search worker. */
+struct shim_lockdep_graph *shim_lockdep_graph_new(void);
+void shim_lockdep_graph_free(struct shim_lockdep_graph *g);
 
 /**
  * shim_lockdep_enable() - Turn dependency tracking on (default) or off.

@@ -123,11 +123,13 @@ struct shim_sched_ops {
  * each of them.  NULL context, or NULL ->sched: free-running real pthreads.
  */
 struct shim_slab_ctx;
+struct shim_lockdep_graph;
 struct shim_ctx {
 	const struct shim_sched_ops *sched;
 	void *sched_data;		/* owned by the scheduler */
 	struct shim_slab_ctx *slab;	/* owned by the slab shim; NULL: process default */
 	uint64_t (*step)(void);		/* current step number for reports; may be NULL */
+	struct shim_lockdep_graph *lockdep;	/* NULL: process default graph */
 };
 extern __thread struct shim_ctx *shim_ctx;
 
