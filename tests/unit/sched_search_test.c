@@ -522,7 +522,12 @@ static void hang_thread(void *w, int tid)
 
 START_TEST(test_free_watchdog)
 {
-	struct sim_program p = { .nthreads = 2, .thread = hang_thread };
+	/*
+	 * Static: after the watchdog fires, the stuck thread outlives this
+	 * function and still reads the program (a stack copy would be reused
+	 * by later tests' frames: TSan saw exactly that).
+	 */
+	static struct sim_program p = { .nthreads = 2, .thread = hang_thread };
 	struct sim_result r;
 
 	__atomic_store_n(&hang_release, 0, __ATOMIC_RELEASE);

@@ -18,7 +18,13 @@
 
 #include "kvm_hostmem.h"
 
-static __thread sigjmp_buf *guard_jmp;
+/*
+ * volatile: the stores around the guarded access are read only by the
+ * signal handler; without it the compiler may drop "guard_jmp = &jb" as a
+ * dead store at -O2 (only volatile loads sit before "guard_jmp = NULL"),
+ * and the SIGBUS then kills the process.
+ */
+static __thread sigjmp_buf *volatile guard_jmp;
 static pthread_once_t hostmem_once = PTHREAD_ONCE_INIT;
 
 static void sigbus_handler(int sig, siginfo_t *si, void *uctx)
