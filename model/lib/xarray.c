@@ -80,6 +80,7 @@ void xa_unlock_type(struct xarray *xa)
 		xa_unlock(xa);
 }
 
+/* Context: takes xa_lock(xa); does not sleep. */
 void xa_lock_type(struct xarray *xa)
 {
 	if (xa_lock_flags(xa) & XA_FLAGS_LOCK_IRQ)

@@ -285,7 +285,9 @@ static int shmem_mmap(struct file *file, struct vm_area_struct *vma)
 	return 0;
 }
 
-/* shmem_fallocate: PUNCH_HOLE unmaps and truncates; allocate instantiates. */
+/* shmem_fallocate: PUNCH_HOLE unmaps and truncates; allocate instantiates.
+ * Context: takes filemap_invalidate_lock(mapping), filemap_invalidate_lock_shared(mapping); may sleep.
+ */
 static long shmem_fallocate(struct file *file, int mode, loff_t offset, loff_t len)
 {
 	struct inode *inode = file_inode(file);

@@ -19,7 +19,9 @@ static long gup_errno(vm_fault_t ret)
 	return -EFAULT;
 }
 
-/* One page: fault it in if needed and return it referenced.  mmap_lock held. */
+/* One page: fault it in if needed and return it referenced.  mmap_lock held.
+ * Context: takes spin_lock(&mm->page_table_lock); does not sleep.
+ */
 static long gup_one(struct mm_struct *mm, unsigned long addr, unsigned int gup_flags,
 		    struct page **pagep)
 {

@@ -125,7 +125,9 @@ static bool vma_thp_eligible(struct vm_area_struct *vma, unsigned long haddr)
 	       haddr >= vma->vm_start && haddr + PMD_SIZE <= vma->vm_end;
 }
 
-/* do_huge_pmd_anonymous_page: 0, or VM_FAULT_FALLBACK to use small pages. */
+/* do_huge_pmd_anonymous_page: 0, or VM_FAULT_FALLBACK to use small pages.
+ * Context: takes spin_lock(&mm->page_table_lock); does not sleep.
+ */
 static vm_fault_t do_huge_pmd_anonymous_page(struct vm_area_struct *vma, unsigned long haddr)
 {
 	struct mm_struct *mm = vma->vm_mm;
@@ -152,7 +154,9 @@ static vm_fault_t do_huge_pmd_anonymous_page(struct vm_area_struct *vma, unsigne
 	return 0;
 }
 
-/* do_anonymous_page: a zeroed private page (or THP) on first touch. */
+/* do_anonymous_page: a zeroed private page (or THP) on first touch.
+ * Context: takes spin_lock(&mm->page_table_lock); does not sleep.
+ */
 static vm_fault_t do_anonymous_page(struct vm_area_struct *vma, unsigned long addr)
 {
 	struct mm_struct *mm = vma->vm_mm;
@@ -183,7 +187,9 @@ static vm_fault_t do_anonymous_page(struct vm_area_struct *vma, unsigned long ad
 	return 0;
 }
 
-/* __do_fault + finish_fault for a shared file mapping. */
+/* __do_fault + finish_fault for a shared file mapping.
+ * Context: takes folio_lock(folio), spin_lock(&mm->page_table_lock); may sleep.
+ */
 static vm_fault_t do_shared_fault(struct vm_area_struct *vma, unsigned long addr,
 				  unsigned int flags)
 {
@@ -282,7 +288,9 @@ static void __split_huge_pmd(struct mm_struct *mm, unsigned long haddr)
 	folio_ref_add(folio, HPAGE_PMD_NR - 1);
 }
 
-/* Zap [start, end) of @mm: the PTEs/PMDs there and their folio references. */
+/* Zap [start, end) of @mm: the PTEs/PMDs there and their folio references.
+ * Context: takes spin_lock(&mm->page_table_lock); does not sleep.
+ */
 static void __zap_mm_range(struct mm_struct *mm, unsigned long start, unsigned long end)
 {
 	unsigned long h, idx;
@@ -462,6 +470,7 @@ void mm_for_each_mapping(struct mm_struct *mm,
  * One host access of up to a page at @addr: fault the page in as needed,
  * then run @op on its pfn with the PTL held (so it cannot be zapped and
  * freed under the access).
+ * Context: takes down_read(&mm->mmap_lock), spin_lock(&mm->page_table_lock); may sleep.
  */
 static vm_fault_t host_access_page(struct mm_struct *mm, unsigned long addr, bool write,
 				   int (*op)(void *ctx, unsigned long pfn, unsigned int off,

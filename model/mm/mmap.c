@@ -43,6 +43,7 @@ struct vm_area_struct *vma_lookup(struct mm_struct *mm, unsigned long addr)
 	return vma && vma->vm_start <= addr ? vma : NULL;
 }
 
+/* Context: takes down_write(&mapping->i_mmap_rwsem); may sleep. */
 static void vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
 {
 	struct vm_area_struct *pos;
@@ -64,6 +65,7 @@ static void vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
 	}
 }
 
+/* Context: takes down_write(&mapping->i_mmap_rwsem); may sleep. */
 static void vma_unlink(struct vm_area_struct *vma)
 {
 	list_del(&vma->vm_list);
@@ -303,6 +305,7 @@ int do_munmap(struct mm_struct *mm, unsigned long start, size_t len)
  * mapping.  Like madvise_remove(), mmap_lock is dropped around
  * ->fallocate() (it takes the invalidate lock, which nests outside
  * mmap_lock elsewhere).  Return: 0, -EINVAL, -EOPNOTSUPP, -ENOMEM (hole).
+ * Context: takes down_read(&mm->mmap_lock); may sleep.
  */
 static int madvise_remove(struct mm_struct *mm, unsigned long start, unsigned long end)
 {

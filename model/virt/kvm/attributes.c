@@ -113,6 +113,7 @@ bool kvm_range_has_memory_attributes(struct kvm *kvm, gfn_t start, gfn_t end,
  * are re-stored too -- all under one xa_lock hold with non-blocking
  * allocations, so no reader (lockless in controlled mode, xa_lock'ed when
  * free-running) ever sees a gfn outside the range change.
+ * Context: takes xa_lock(xa); does not sleep.
  */
 static int kvm_attr_store_range(struct kvm *kvm, gfn_t start, gfn_t end,
 				void *entry)

@@ -45,7 +45,9 @@ out_put_folio:
 	return ret;
 }
 
-/* 6.18: one invalidate lock around the loop, uptodate folios -EEXIST. */
+/* 6.18: one invalidate lock around the loop, uptodate folios -EEXIST.
+ * Context: takes filemap_invalidate_lock(file->f_mapping); may sleep.
+ */
 static long kvm_gmem_populate_618(struct kvm *kvm, struct kvm_memory_slot *slot,
 				  struct file *file, gfn_t start_gfn,
 				  void __user *src, long npages,

@@ -153,6 +153,7 @@ static void kvm_gmem_invalidate_end(struct inode *inode, pgoff_t start,
 		__kvm_gmem_invalidate_end(f, start, end);
 }
 
+/* Context: takes filemap_invalidate_lock(inode->i_mapping); may sleep. */
 static long kvm_gmem_punch_hole(struct inode *inode, loff_t offset, loff_t len)
 {
 	pgoff_t start = offset >> PAGE_SHIFT;
@@ -181,6 +182,7 @@ static long kvm_gmem_punch_hole(struct inode *inode, loff_t offset, loff_t len)
 	return 0;
 }
 
+/* Context: takes filemap_invalidate_lock_shared(mapping); may sleep. */
 static long kvm_gmem_allocate(struct inode *inode, loff_t offset, loff_t len)
 {
 	struct address_space *mapping = inode->i_mapping;
@@ -415,6 +417,7 @@ static int kvm_gmem_migrate_folio(struct address_space *mapping,
 	return -EINVAL;
 }
 
+/* Context: takes filemap_invalidate_lock_shared(mapping); may sleep. */
 static int kvm_gmem_error_folio(struct address_space *mapping,
 				struct folio *folio)
 {

@@ -155,6 +155,7 @@ static bool check_leaf(struct kvm *kvm, bool mirror, int level, gfn_t gfn, u64 s
 	return true;
 }
 
+/* Context: takes spin_lock(&kvm->arch.vcpu_list_lock), spin_lock(&kvm->arch.spte_lock); does not sleep. */
 static void check_tlbs(struct inv_ctx *c, struct kvm *kvm)
 {
 	struct kvm_vcpu_arch *va;

@@ -257,6 +257,7 @@ static int fast_page_fault(struct kvm_vcpu *vcpu, struct kvm_page_fault *fault)
 	return RET_PF_INVALID;
 }
 
+/* Context: takes read_lock(&kvm->mmu_lock); does not sleep. */
 static int kvm_tdp_page_fault(struct kvm_vcpu *vcpu, struct kvm_page_fault *fault)
 {
 	struct kvm *kvm = vcpu->kvm;
