@@ -4,7 +4,9 @@
  * gmem paths care about: mark the page and folio hwpoisoned, and for a
  * folio in a page cache call a_ops->error_remove_folio under the folio lock
  * (guest_memfd zaps SPTEs there and keeps the folio, returning MF_DELAYED).
- * Anonymous folios are only marked (the kernel would unmap and kill).
+ * User mappings of a page-cache folio are unmapped first, as
+ * hwpoison_user_mappings() does.  Anonymous folios are only marked (the
+ * kernel would unmap and kill).
  */
 #include <linux/kernel.h>
 #include <linux/bug.h>
@@ -38,6 +40,15 @@ int memory_failure(unsigned long pfn, int flags)
 	sched_point("memory_failure:lock");
 	folio_lock(folio);
 	mapping = folio->mapping;
+	/*
+	 * Like hwpoison_user_mappings(): take the page out of every user page
+	 * table first, so the next host access refaults and the fault path
+	 * answers VM_FAULT_HWPOISON (SIGBUS) instead of reading it.
+	 */
+	if (mapping && folio_mapped(folio)) {
+		sched_point("memory_failure:unmap");
+		unmap_mapping_folio(folio);
+	}
 	if (mapping && mapping->a_ops && mapping->a_ops->error_remove_folio) {
 		res = mapping->a_ops->error_remove_folio(mapping, folio);
 		if (res != MF_DELAYED && res != MF_RECOVERED)
