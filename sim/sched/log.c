@@ -16,33 +16,7 @@
 
 #include "sched_internal.h"
 
-static const char *const op_names[SHIM_OP_NR] = {
-	[SHIM_OP_POINT] = "point",
-	[SHIM_OP_MUTEX_LOCK] = "mutex_lock",
-	[SHIM_OP_MUTEX_UNLOCK] = "mutex_unlock",
-	[SHIM_OP_DOWN_READ] = "down_read",
-	[SHIM_OP_DOWN_WRITE] = "down_write",
-	[SHIM_OP_UP_READ] = "up_read",
-	[SHIM_OP_UP_WRITE] = "up_write",
-	[SHIM_OP_READ_LOCK] = "read_lock",
-	[SHIM_OP_WRITE_LOCK] = "write_lock",
-	[SHIM_OP_READ_UNLOCK] = "read_unlock",
-	[SHIM_OP_WRITE_UNLOCK] = "write_unlock",
-	[SHIM_OP_SPIN_LOCK] = "spin_lock",
-	[SHIM_OP_SPIN_UNLOCK] = "spin_unlock",
-	[SHIM_OP_SRCU_READ_LOCK] = "srcu_read_lock",
-	[SHIM_OP_SRCU_READ_UNLOCK] = "srcu_read_unlock",
-	[SHIM_OP_SYNCHRONIZE_SRCU] = "synchronize_srcu",
-	[SHIM_OP_ATOMIC] = "atomic",
-	[SHIM_OP_READ_ONCE] = "READ_ONCE",
-	[SHIM_OP_WRITE_ONCE] = "WRITE_ONCE",
-	[SHIM_OP_ALLOC] = "alloc",
-	[SHIM_OP_FREE] = "free",
-	[SHIM_OP_FOLIO_LOCK] = "folio_lock",
-	[SHIM_OP_FOLIO_UNLOCK] = "folio_unlock",
-	[SHIM_OP_SPIN] = "spin",
-};
-
+/* The checker names of shim reports (shorter than shim_report_name()'s). */
 static const char *const report_names[SHIM_REPORT_NR] = {
 	[SHIM_REPORT_WARN] = "WARN",
 	[SHIM_REPORT_BUG] = "BUG",
@@ -66,8 +40,8 @@ const char *sim_op_name(uint32_t op)
 	if (op == SIM_EV_START)
 		return "start";
 	op &= ~(uint32_t)SIM_EV_RESUME;
-	if (op < SHIM_OP_NR && op_names[op])
-		return op_names[op];
+	if (op < SHIM_OP_NR)
+		return shim_op_name((enum shim_op)op);
 	if (op >= 0x300 && op < 0x300 + SHIM_DECIDE_NR)
 		return op == 0x300 ? "decide_alloc_fail" : "decide_signal";
 	return "?";
