@@ -102,31 +102,12 @@ void *xa_store_order(struct xarray *xa, unsigned long index, unsigned int order,
 void *xa_store_range(struct xarray *xa, unsigned long first, unsigned long last,
 		     void *entry, gfp_t gfp)
 {
-	void *curr = NULL;
+	void *curr;
 
-	if (WARN_ON_ONCE(xa_is_internal(entry)))
-		return XA_ERROR(-EINVAL);
-	if (last < first)
-		return XA_ERROR(-EINVAL);
 	xa_lock_type(xa);
-	for (;;) {
-		unsigned long span = last - first;	/* indices left, minus one */
-		unsigned int order = first ? __builtin_ctzl(first) : BITS_PER_LONG;
-		unsigned int fit = span == ULONG_MAX ? BITS_PER_LONG :
-				   BITS_PER_LONG - 1 - __builtin_clzl(span + 1);
-
-		if (order > fit)
-			order = fit;
-		curr = __xa_store_order(xa, first, order, entry, gfp);
-		if (xa_is_err(curr) || order == BITS_PER_LONG)
-			break;
-		first += (1UL << order) - 1;
-		if (first >= last)
-			break;
-		first++;
-	}
+	curr = __xa_store_range(xa, first, last, entry, gfp);
 	xa_unlock_type(xa);
-	return xa_is_err(curr) ? curr : NULL;
+	return curr;
 }
 
 /**
@@ -441,8 +422,9 @@ void xa_destroy(struct xarray *xa)
  * @gfp: Memory allocation flags; a non-blocking @gfp keeps xa_lock held
  *	 throughout, so several calls form one atomic update for readers.
  *
- * Added for the KVM model (h7): the memory-attributes store splits a larger
- * entry and re-stores its outside parts under one lock hold.
+ * xa_store_range() is this under xa_lock.  The memory-attributes store uses
+ * it directly to split a larger entry and re-store its outside parts under
+ * one lock hold.
  *
  * Context: xa_lock held.  May drop and retake it only if @gfp may block.
  * Return: as xa_store_range().
