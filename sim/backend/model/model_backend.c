@@ -576,6 +576,24 @@ static int model_check(struct gmem_backend *b, struct backend_violation *v, int 
 	return copy_viol(b, v, max);
 }
 
+/*
+ * Last step of every teardown: this thread no longer runs the world, so
+ * clear its thread-local hooks (other worlds may still be running on other
+ * threads with their own) and free the backend.
+ */
+static void model_backend_free(struct gmem_backend *b)
+{
+	mm_world_set_current(NULL);
+	fput_task_work = NULL;
+	filp_cache_alloc = NULL;
+	filp_cache_free = NULL;
+	mmu_notifier_invalidate_hook = NULL;
+	current_files = NULL;
+	model_cur = NULL;
+	pthread_mutex_destroy(&b->lock);
+	free(b);
+}
+
 static int model_destroy(struct gmem_backend *b, struct backend_violation *v, int max)
 {
 	unsigned long live_folios, live_objs;
@@ -594,15 +612,7 @@ static int model_destroy(struct gmem_backend *b, struct backend_violation *v, in
 		for (i = 0; i < TRACE_MAX_THREADS + 2; i++)
 			free(b->task_work[i].files);
 		n = copy_viol(b, v, max);
-		mm_world_set_current(NULL);
-		current_files = NULL;
-		fput_task_work = NULL;
-		filp_cache_alloc = NULL;
-		filp_cache_free = NULL;
-		mmu_notifier_invalidate_hook = NULL;
-		model_cur = NULL;
-		pthread_mutex_destroy(&b->lock);
-		free(b);
+		model_backend_free(b);
 		return n;
 	}
 
@@ -636,16 +646,7 @@ static int model_destroy(struct gmem_backend *b, struct backend_violation *v, in
 	n = copy_viol(b, v, max);
 
 	mm_world_destroy(b->mm);
-	mm_world_set_current(NULL);
-	fput_task_work = NULL;
-	filp_cache_alloc = NULL;
-	filp_cache_free = NULL;
-	mmu_notifier_invalidate_hook = NULL;
-	current_files = NULL;
-	/* Other worlds may still be running on other threads: keep the hooks. */
-	model_cur = NULL;
-	pthread_mutex_destroy(&b->lock);
-	free(b);
+	model_backend_free(b);
 	return n;
 }
 
