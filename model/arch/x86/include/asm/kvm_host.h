@@ -221,7 +221,7 @@ struct kvm_arch {
  * One cached guest translation of a vCPU (its "TLB"): direct-mapped by gfn,
  * so the model's TLB is finite like a real one and needs no allocation.
  */
-#define KVM_X86_TLB_ENTRIES	1024
+#define KVM_X86_TLB_ENTRIES	64
 
 struct kvm_tlb_entry {
 	gfn_t gfn;			/* as the guest used it (TDX: with shared bit) */

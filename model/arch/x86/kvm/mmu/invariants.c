@@ -161,7 +161,14 @@ static void check_tlbs(struct inv_ctx *c, struct kvm *kvm)
 	struct kvm_vcpu_arch *va;
 	u64 gen;
 
+	/*
+	 * One hold of each lock for the whole walk: this runs at a quiescent
+	 * point, and taking spte_lock per entry made the checker cost more
+	 * than the execution it checks.
+	 */
 	spin_lock(&kvm->arch.vcpu_list_lock);
+	spin_lock(&kvm->arch.spte_lock);
+	gen = kvm->arch.tlb_gen;
 	list_for_each_entry(va, &kvm->arch.vcpu_list, link) {
 		int i;
 
@@ -171,16 +178,11 @@ static void check_tlbs(struct inv_ctx *c, struct kvm *kvm)
 			u64 spte;
 			int level = PG_LEVEL_4K;
 
-			spin_lock(&kvm->arch.spte_lock);
-			gen = kvm->arch.tlb_gen;
-			if (!e->valid || e->gen != gen) {
-				spin_unlock(&kvm->arch.spte_lock);
+			if (!e->valid || e->gen != gen)
 				continue;
-			}
 			gfn = e->gfn & ~kvm_gfn_direct_bits(kvm);
 			spte = kvm_tdp_mmu_walk_locked(kvm, gfn,
 						       kvm->arch.mirror_root && e->is_private, &level);
-			spin_unlock(&kvm->arch.spte_lock);
 
 			if (!is_shadow_present_pte(spte) ||
 			    spte_to_pfn(spte) + (gfn & (KVM_PAGES_PER_HPAGE(level) - 1)) != e->pfn)
@@ -194,6 +196,7 @@ static void check_tlbs(struct inv_ctx *c, struct kvm *kvm)
 					   (unsigned long long)e->gfn, (unsigned long long)e->pfn);
 		}
 	}
+	spin_unlock(&kvm->arch.spte_lock);
 	spin_unlock(&kvm->arch.vcpu_list_lock);
 }
 
