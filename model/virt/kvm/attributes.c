@@ -9,9 +9,11 @@
  * Storage differs from the kernel for scale: a range is stored with
  * xa_store_range() (aligned multi-index entries), so converting 64 GiB is a
  * few dozen xarray stores, not 16M.  kvm_get_memory_attributes() still
- * answers per gfn.  The kernel's per-gfn xa_reserve() pass is kept for
- * ranges of up to KVM_ATTR_RESERVE_MAX gfns (so allocation-failure
- * injection reaches the -ENOMEM-before-any-change path); the store itself
+ * answers per gfn.  The kernel's per-gfn xa_reserve() pass is reduced to
+ * one reservation of the first gfn: its only observable effect is the
+ * -ENOMEM-before-any-change path, which one allocation decision reaches
+ * as well as 512 do (a failure at the i-th reserve leaves only reserved,
+ * attribute-0 entries behind, which read as before).  The store itself
  * uses __GFP_NOFAIL, which is what the reservation guarantees.
  */
 #include <linux/kvm_host.h>
@@ -19,8 +21,6 @@
 #include <shim/sched.h>
 
 #include "kvm_mm.h"
-
-#define KVM_ATTR_RESERVE_MAX	512
 
 /**
  * kvm_supported_mem_attributes() - attributes settable on @kvm.
@@ -254,7 +254,6 @@ int kvm_vm_set_mem_attributes(struct kvm *kvm, gfn_t start, gfn_t end,
 		.may_block = true,
 	};
 	void *entry;
-	gfn_t i;
 	int r = 0;
 
 	entry = attributes ? xa_mk_value(attributes) : NULL;
@@ -266,14 +265,10 @@ int kvm_vm_set_mem_attributes(struct kvm *kvm, gfn_t start, gfn_t end,
 		goto out_unlock;
 
 	sched_point("attr:reserve");
-	if (end - start <= KVM_ATTR_RESERVE_MAX) {
-		for (i = start; i < end; i++) {
-			r = xa_reserve(&kvm->mem_attr_array, i, GFP_KERNEL_ACCOUNT);
-			if (r)
-				goto out_unlock;
-			cond_resched();
-		}
-	}
+	r = xa_reserve(&kvm->mem_attr_array, start, GFP_KERNEL_ACCOUNT);
+	if (r)
+		goto out_unlock;
+	cond_resched();
 
 	kvm_handle_gfn_range(kvm, &pre_set_range);
 
