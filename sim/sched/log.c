@@ -144,6 +144,18 @@ static uint64_t site_hash(const char *site)
 void sim_log_event(struct sim_exec *x, int tid, uint32_t op, uint32_t obj,
 		   const char *site, char *text)
 {
+	sim_log_event_h(x, tid, op, obj, site, text, text ? fnv_str(text) : 0);
+}
+
+/*
+ * sim_log_event_h() - sim_log_event() with the text's word given: @content
+ * stands for the text in the hash, so a caller that can hash what it logs
+ * more cheaply than by printing it (sim_log_hashed()) need not print it
+ * unless the log is kept.
+ */
+void sim_log_event_h(struct sim_exec *x, int tid, uint32_t op, uint32_t obj,
+		     const char *site, char *text, uint64_t content)
+{
 	uint64_t h = x->hash;
 
 	h = fnv_u64(h, x->step);
@@ -151,7 +163,7 @@ void sim_log_event(struct sim_exec *x, int tid, uint32_t op, uint32_t obj,
 	h = fnv_u64(h, op);
 	h = fnv_u64(h, obj);
 	h = fnv_u64(h, site_hash(site));
-	h = fnv_u64(h, text ? fnv_str(text) : 0);
+	h = fnv_u64(h, content);
 	x->hash = h;
 	if (!x->o->keep_log) {
 		free(text);
@@ -447,6 +459,44 @@ void sim_log(const char *fmt, ...)
 	m = sim_vfmt(fmt, ap);
 	va_end(ap);
 	sim_log_event(x, x->cur ? x->cur->tid : -1, SIM_EV_USER, 0, NULL, m);
+}
+
+/**
+ * sim_log_kept() - Is the running execution keeping its event log?
+ *
+ * Context: any.  Return: true when events' texts are kept.
+ */
+bool sim_log_kept(void)
+{
+	struct sim_exec *x = sim_cur_exec();
+
+	return x && x->o->keep_log;
+}
+
+/**
+ * sim_log_hashed() - Append a user event whose hash word is @content.
+ * @content: a hash of everything the text would say (never 0 for "none").
+ * @fmt: printf format of the text, formatted only when the log is kept.
+ *
+ * The hash of the run is the same whether or not the log is kept, so a
+ * replay with --keep-log agrees with the exploration that found it.
+ *
+ * Context: the execution's running thread.
+ */
+void sim_log_hashed(uint64_t content, const char *fmt, ...)
+{
+	struct sim_exec *x = sim_cur_exec();
+	va_list ap;
+	char *m = NULL;
+
+	if (!x)
+		return;
+	if (x->o->keep_log) {
+		va_start(ap, fmt);
+		m = sim_vfmt(fmt, ap);
+		va_end(ap);
+	}
+	sim_log_event_h(x, x->cur ? x->cur->tid : -1, SIM_EV_USER, 0, NULL, m, content);
 }
 
 /**

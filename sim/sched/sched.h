@@ -319,6 +319,15 @@ void sim_violation(const char *checker, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Append a user event (e.g. "fallocate(...) = 0") to the log and hash. */
 void sim_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * The same with the event's hash word given: the text is formatted only
+ * when the log is kept (sim_run_opts.keep_log); the hash never depends on
+ * whether it is.
+ */
+void sim_log_hashed(uint64_t content, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Does the running execution keep its log (is a text worth formatting)? */
+bool sim_log_kept(void);
 /* The running model thread's tid, or -1. */
 int sim_current_tid(void);
 /* The current step, or 0 outside an execution. */

@@ -170,6 +170,8 @@ size_t sim_default_stack_size(void);
 #define SIM_FNV_OFFSET 0xcbf29ce484222325ull
 void sim_log_event(struct sim_exec *x, int tid, uint32_t op, uint32_t obj,
 		   const char *site, char *text);
+void sim_log_event_h(struct sim_exec *x, int tid, uint32_t op, uint32_t obj,
+		     const char *site, char *text, uint64_t content);
 uint32_t sim_objmap_get(struct sim_objmap *m, const void *p);
 void sim_objmap_reset(struct sim_objmap *m);
 void sim_objmap_free(struct sim_objmap *m);
