@@ -140,7 +140,7 @@ void shim_lockdep_assert(const void *lock, int mode, bool want, const char *expr
 			 const char *site);
 
 /**
- * shim_lockdep_reset() - Forget every class and dependency.
+ * shim_lockdep_reset() - Forget every dependency (classes are kept).
  *
  * Context: no task may hold a lock (held stacks point at class records).
  */
