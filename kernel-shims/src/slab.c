@@ -108,16 +108,31 @@ void shim_slab_ctx_init(struct shim_slab_ctx *ctx)
 	pthread_mutex_init(&ctx->lock, NULL);
 }
 
+/*
+ * How much of a freed object carries the free poison: all of it, except
+ * that of a large array (vmemmap chunks, lpage_info, ...) only the first
+ * SLAB_POISON_LARGE_HEAD bytes, so that freeing and checking one does not
+ * cost a pass over tens of KiB per execution.  ASan builds still poison the
+ * whole object for ASan.
+ */
+#define SLAB_POISON_LARGE	(16u << 10)
+#define SLAB_POISON_LARGE_HEAD	1024u
+
+static size_t poison_len(const struct shim_slab_hdr *h)
+{
+	return h->size > SLAB_POISON_LARGE ? SLAB_POISON_LARGE_HEAD : h->size;
+}
+
 /* First altered byte of a quarantined object, or -1 if the poison is intact. */
 static long poison_damage(struct shim_slab_hdr *h)
 {
 	static const unsigned char poison[256] = { [0 ... 255] = SHIM_POISON_FREE };
 	const unsigned char *p = obj_of(h);
-	size_t off, n, i;
+	size_t off, n, i, len = poison_len(h);
 
 	/* memcmp a chunk at a time; find the byte only in a damaged chunk */
-	for (off = 0; off < h->size; off += n) {
-		n = min(h->size - off, sizeof(poison));
+	for (off = 0; off < len; off += n) {
+		n = min(len - off, sizeof(poison));
 		if (!memcmp(p + off, poison, n))
 			continue;
 		for (i = off; i < off + n; i++) {
@@ -239,7 +254,7 @@ unsigned int shim_slab_check(void)
 		if (!check_poison(h, msgs[bad], sizeof(msgs[bad]))) {
 			sites[bad++] = h->free_site;
 			/* Report each corruption once: restore the poison. */
-			memset(obj_of(h), SHIM_POISON_FREE, h->size);
+			memset(obj_of(h), SHIM_POISON_FREE, poison_len(h));
 		}
 		poison_object(obj_of(h), h->size);
 	}
@@ -450,7 +465,7 @@ static void slab_free(struct kmem_cache *cache, const void *p, const char *site)
 		pthread_mutex_unlock(&h->cache->free_lock);
 		return;
 	}
-	memset(obj_of(h), SHIM_POISON_FREE, h->size);
+	memset(obj_of(h), SHIM_POISON_FREE, poison_len(h));
 	poison_object(obj_of(h), h->size);
 
 	while (ctx->q_count &&

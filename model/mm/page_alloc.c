@@ -114,7 +114,7 @@ static void __mm_world_free_pool(struct mm_world *w)
 {
 	unsigned long i, j;
 
-	for (i = 0; i < w->dir_len; i++) {
+	for (i = 0; i < w->dir_len && READ_ONCE(w->stats.pages_bytes_mode); i++) {
 		struct page *chunk = dir_chunk(w->dir[i]);
 
 		if (!chunk)
@@ -181,7 +181,9 @@ unsigned long mm_world_reset(struct mm_world *w, bool quiet)
 	unsigned long live = 0;
 
 	__mm_exit_mmap(w->mm);
-	__mm_walk_live(w, __mm_count_live, &live);
+	/* The counters say whether a walk of every struct page can find anything. */
+	if (READ_ONCE(w->stats.folios_allocated) != READ_ONCE(w->stats.folios_freed))
+		__mm_walk_live(w, __mm_count_live, &live);
 	if (live && !quiet)
 		__mm_walk_live(w, __mm_report_leak, NULL);
 	__mm_world_free_pool(w);

@@ -322,8 +322,9 @@ static struct sim_thread *choose(struct sim_exec *x, struct sim_thread *me)
 			.cur = me && (cand & (1ull << me->tid)) ? me->tid : -1,
 			.cand = cand, .th = x->th,
 		};
-		char err[256] = "";
+		char err[256];
 
+		err[0] = '\0';
 		t = x->s->ops->pick(x->s, &c, err, sizeof(err));
 		if (t < 0 || t >= x->n || !(cand & (1ull << t))) {
 			if (t >= 0)
@@ -411,11 +412,12 @@ static bool op_decide(enum shim_decision what, const char *site)
 {
 	struct sim_exec *x = shim_ctx->sched_data;
 	int tid = x->cur ? x->cur->tid : -1;
-	char err[256] = "";
+	char err[256];
 	int v;
 
 	if (!x->o->fault_inject || x->ending)
 		return false;
+	err[0] = '\0';
 	v = x->s->ops->decide(x->s, what, x->ndec, err, sizeof(err));
 	if (v < 0) {
 		end_run(x, v == SIM_PICK_PRUNED ? SIM_PRUNED : SIM_DIVERGED,

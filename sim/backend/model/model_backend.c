@@ -52,7 +52,9 @@ void model_violation(struct gmem_backend *b, const char *checker,
 	va_list ap;
 
 	model_lock(b);
-	if (b->nviol >= MODEL_MAX_VIOL) {
+	if (!b->viol)
+		b->viol = malloc(MODEL_MAX_VIOL * sizeof(*b->viol));
+	if (!b->viol || b->nviol >= MODEL_MAX_VIOL) {
 		b->nviol_dropped++;
 		model_unlock(b);
 		return;
@@ -591,6 +593,7 @@ static void model_backend_free(struct gmem_backend *b)
 	current_files = NULL;
 	model_cur = NULL;
 	pthread_mutex_destroy(&b->lock);
+	free(b->viol);
 	free(b);
 }
 

@@ -106,7 +106,7 @@ static struct shadow_ent *shadow_lookup(struct model_shadow *s, u64 ino,
 	size_t i;
 
 	if (create && (s->used + 1) * 2 > s->cap) {
-		size_t ncap = s->cap ? s->cap * 2 : 256, j;
+		size_t ncap = s->cap ? s->cap * 2 : 32, j;
 		struct shadow_ent *nt = calloc(ncap, sizeof(*nt));
 
 		if (!nt)

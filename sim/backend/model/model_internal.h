@@ -70,7 +70,8 @@ struct gmem_backend {
 	struct file **filp_free;
 	int nfilp_free, capfilp_free;
 
-	struct backend_violation viol[MODEL_MAX_VIOL];
+	/* Allocated at the first violation: most worlds never have one. */
+	struct backend_violation *viol;	/* MODEL_MAX_VIOL entries */
 	int nviol;
 	unsigned long nviol_dropped;
 };
