@@ -300,6 +300,28 @@ unsigned long shim_slab_report_leaks(void)
 	return n;
 }
 
+bool shim_slab_obj_live(const void *p, const char *site)
+{
+	const struct shim_slab_hdr *h;
+
+	if (ZERO_OR_NULL_PTR(p) || (uintptr_t)p % SLAB_MIN_ALIGN)
+		return true;
+	h = hdr_of(p);
+#ifdef GMEMSIM_ASAN
+	/* Released to libc (or not ours): leave the verdict to ASan. */
+	if (__asan_region_is_poisoned((void *)h, sizeof(*h)))
+		return true;
+#endif
+	if (__atomic_load_n(&h->magic, __ATOMIC_ACQUIRE) != SLAB_MAGIC_FREE ||
+	    cache_typesafe(h->cache))
+		return true;
+	shim_report(SHIM_REPORT_SLAB, site, 0,
+		    "use-after-free of %zu-byte object%s%s allocated at %s, freed at %s, accessed at %s",
+		    h->size, h->cache ? " of cache " : "", h->cache ? h->cache->name : "",
+		    h->alloc_site, h->free_site, site);
+	return false;
+}
+
 void shim_slab_fail_after(long n)
 {
 	__atomic_store_n(&shim_slab_ctx_current()->fail_countdown, n > 0 ? n : 0,

@@ -6,8 +6,12 @@
  * (shmem_file_setup, shmem_fault, shmem_fallocate) of ML-7.1.
  *
  * Differences: fput() releases synchronously (no task work); there are no
- * dentries, so a file holds its inode reference directly; shmem has no swap
- * and no huge pages.
+ * dentries, so a file holds its inode reference directly; shmem has no swap.
+ * shmem THP behaves like shmem_enabled=advise: a fault in a 2 MiB block of
+ * a MADV_HUGEPAGE mapping whose file offset is congruent gets an order-9
+ * folio (mapped by a PMD, memory.c); a partial punch zeroes the part of a
+ * huge folio and keeps it whole (the kernel's split-failed path), after the
+ * PMD was split and the secondary MMUs were notified of the whole block.
  */
 #include <linux/kernel.h>
 #include <linux/bug.h>
@@ -232,7 +236,12 @@ void __fput(struct file *file)
  */
 int file_modified(struct file *file)
 {
-	file_inode(file)->i_mtime_ns++;
+	/*
+	 * Concurrent fallocate()s (shared invalidate lock) update the times
+	 * without a lock, as the kernel does; a relaxed atomic keeps that
+	 * benign race out of TSan reports.
+	 */
+	__atomic_fetch_add(&file_inode(file)->i_mtime_ns, 1, __ATOMIC_RELAXED);
 	return 0;
 }
 
@@ -254,12 +263,38 @@ vm_fault_t filemap_fault(struct vm_fault *vmf)
 	struct file *file = vmf->vma->vm_file;
 	struct inode *inode = file_inode(file);
 	struct address_space *mapping = file->f_mapping;
+	fgf_t fgp = FGP_LOCK | FGP_CREAT | FGP_ACCESSED;
 	struct folio *folio;
 
 	if (vmf->pgoff >= DIV_ROUND_UP(i_size_read(inode), PAGE_SIZE))
 		return VM_FAULT_SIGBUS;
-	folio = __filemap_get_folio(mapping, vmf->pgoff, FGP_LOCK | FGP_CREAT | FGP_ACCESSED,
-				    mapping_gfp_mask(mapping));
+	folio = ERR_PTR(-ENOENT);
+	/*
+	 * shmem THP (shmem_enabled=advise), like shmem_alloc_and_add_folio():
+	 * nothing cached at the index and a suitable block -> try a 2 MiB folio
+	 * at the block's first index; if part of the block is cached already,
+	 * fall back to a small folio.
+	 */
+	if (shmem_file(file) && vma_thp_file_suitable(vmf->vma, vmf->address)) {
+		pgoff_t hindex = round_down(vmf->pgoff, HPAGE_PMD_NR);
+
+		folio = __filemap_get_folio(mapping, vmf->pgoff, FGP_LOCK | FGP_ACCESSED,
+					    mapping_gfp_mask(mapping));
+		if (IS_ERR(folio) && PTR_ERR(folio) == -ENOENT) {
+			folio = __filemap_get_folio(mapping, hindex, fgp | fgf_set_order(PMD_SIZE),
+						    mapping_gfp_mask(mapping));
+			if (!IS_ERR(folio) && folio_next_index(folio) <= vmf->pgoff) {
+				/* A small folio at hindex: not ours. */
+				folio_unlock(folio);
+				folio_put(folio);
+				folio = ERR_PTR(-ENOENT);
+			}
+		}
+		if (IS_ERR(folio) && PTR_ERR(folio) != -ENOENT)
+			return vmf_error(PTR_ERR(folio));
+	}
+	if (IS_ERR(folio))
+		folio = __filemap_get_folio(mapping, vmf->pgoff, fgp, mapping_gfp_mask(mapping));
 	if (IS_ERR(folio))
 		return vmf_error(PTR_ERR(folio));
 	if (folio_test_hwpoison(folio)) {

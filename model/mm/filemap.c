@@ -67,6 +67,19 @@ static unsigned int filemap_pick_order(pgoff_t index, unsigned int want)
 struct folio *__filemap_get_folio(struct address_space *mapping, pgoff_t index,
 				  fgf_t fgp_flags, gfp_t gfp)
 {
+	return __filemap_get_folio_mpol(mapping, index, fgp_flags, gfp, NULL,
+					NO_INTERLEAVE_INDEX);
+}
+
+/**
+ * __filemap_get_folio_mpol - __filemap_get_folio() allocating a new folio
+ * on the node @policy picks for interleave index @ilx (NULL: local node).
+ * Context: as __filemap_get_folio().  Return: as __filemap_get_folio().
+ */
+struct folio *__filemap_get_folio_mpol(struct address_space *mapping, pgoff_t index,
+				       fgf_t fgp_flags, gfp_t gfp,
+				       const struct mempolicy *policy, unsigned long ilx)
+{
 	struct folio *folio;
 	unsigned int order;
 	int err;
@@ -101,7 +114,8 @@ repeat:
 	for (;;) {
 		pgoff_t start = index & ~((1UL << order) - 1);
 
-		folio = filemap_alloc_folio(gfp, order);
+		folio = mm_folio_alloc_node(gfp, order, mempolicy_alloc_node(policy, ilx),
+					    SHIM_SITE);
 		if (!folio)
 			return ERR_PTR(-ENOMEM);
 		/* Not visible yet: the lock cannot be contended. */

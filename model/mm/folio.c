@@ -110,8 +110,13 @@ void mm_folio_put_refs(struct folio *folio, int refs, const char *site)
 		dump_folio(folio, "refcount underflow");
 		return;
 	}
-	if (old == refs)
-		__mm_folio_free(folio, site);
+	if (old == refs) {
+		/* __folio_put(): HugeTLB folios go back to their pool. */
+		if (folio_test_hugetlb(folio))
+			free_huge_folio(folio, site);
+		else
+			__mm_folio_free(folio, site);
+	}
 }
 
 /**

@@ -14,6 +14,8 @@
 #include <linux/mm.h>
 #include <linux/fs.h>
 #include <linux/pagemap.h>
+#include <linux/hugetlb.h>
+#include <linux/mempolicy.h>
 
 /* First pfn handed out (4 GiB): pfn 0 and small pfns never name a folio. */
 #define MM_PFN_BASE		0x100000UL
@@ -22,6 +24,7 @@
 #define MM_CHUNK_SHIFT		9	/* struct pages per vmemmap chunk: 512 */
 #define MM_CHUNK_PAGES		(1UL << MM_CHUNK_SHIFT)
 #define MM_NR_ORDERS		3	/* 0, 9, 18 */
+#define MM_DEFAULT_NUMNODES	2	/* NUMA nodes of a new world */
 
 /* Content state in page->flags (PAGE_CSTATE_*). */
 enum mm_cstate {
@@ -45,22 +48,34 @@ struct mm_free_fifo {
 	unsigned long reuse_after; /* quarantine: reuse only when nr > this */
 };
 
+/*
+ * One NUMA node's share of the pool.  The pfn space is cut in 1 GiB blocks
+ * dealt out round robin: block k belongs to node k mod nr_nodes, so
+ * pfn_to_nid() is arithmetic.
+ */
+struct mm_node_pool {
+	unsigned long next_gblock;	/* this node's next 1 GiB block */
+	unsigned long o9_next, o9_end;	/* carving order-9 blocks out of a 1 GiB block */
+	unsigned long o0_next, o0_end;	/* carving order-0 pages out of a 2 MiB block */
+	struct mm_free_fifo fifo[MM_NR_ORDERS];
+};
+
 struct mm_world {
 	spinlock_t lock;		/* the zone lock: pool, fifos, directory */
 	struct page **dir;		/* (pfn - MM_PFN_BASE) >> MM_CHUNK_SHIFT -> chunk */
 	unsigned long dir_len;
 	struct page **old_dirs[48];	/* replaced directories, freed at reset */
 	unsigned int nr_old_dirs;
-	unsigned long next_gblock;	/* bump pointer of the pfn space (1 GiB aligned) */
-	unsigned long o9_next, o9_end;	/* carving order-9 blocks out of a 1 GiB block */
-	unsigned long o0_next, o0_end;	/* carving order-0 pages out of a 2 MiB block */
-	struct mm_free_fifo fifo[MM_NR_ORDERS];
+	unsigned int nr_nodes;		/* 1..MAX_NUMNODES */
+	struct mm_node_pool node[MAX_NUMNODES];
 	bool bytes_mode;
 	mm_content_hook_t content_hook;
 	void *content_hook_ctx;
 	struct mm_world_stats stats;
 	struct mm_struct *mm;
 	unsigned long next_ino;		/* stable per-world inode numbers */
+	struct hugetlb_world hugetlb;	/* HugeTLB pools (hugetlb.c) */
+	struct xarray rmp;		/* the machine's SNP RMP (svm/sev.c owns entries) */
 };
 
 struct mm_world *__mm_world(void);
@@ -123,6 +138,11 @@ void __mm_exit_mmap(struct mm_struct *mm);
 struct mm_struct *__mm_alloc(struct mm_world *w);
 void __mm_free(struct mm_struct *mm);
 unsigned long mm_follow_pfn_locked(struct mm_struct *mm, unsigned long addr);
+bool vma_thp_file_suitable(struct vm_area_struct *vma, unsigned long addr);
+void split_huge_pmd_address(struct mm_struct *mm, unsigned long addr);
+
+/* mmap.c */
+int __mm_split_range(struct mm_struct *mm, unsigned long start, unsigned long end);
 
 /* filemap.c */
 void __filemap_remove_folio_locked(struct address_space *mapping, struct folio *folio);

@@ -125,6 +125,60 @@ static bool vma_thp_eligible(struct vm_area_struct *vma, unsigned long haddr)
 	       haddr >= vma->vm_start && haddr + PMD_SIZE <= vma->vm_end;
 }
 
+/**
+ * vma_thp_file_suitable - may the shmem folio for @addr be PMD sized?
+ * @vma: a shared file VMA.  @addr: the faulting address.
+ *
+ * Like shmem_enabled=advise with thp_vma_suitable_order(): MADV_HUGEPAGE
+ * (and not NOHUGEPAGE) on the VMA, the 2 MiB block around @addr inside the
+ * VMA, the file index of its first page 2 MiB aligned (address and file
+ * offset congruent), and the block inside i_size.
+ * Context: mmap_lock held.  Return: true if a huge folio may be used.
+ */
+bool vma_thp_file_suitable(struct vm_area_struct *vma, unsigned long addr)
+{
+	unsigned long haddr = addr & PMD_MASK;
+	pgoff_t hindex;
+
+	if (!vma->vm_file || !vma_thp_eligible(vma, haddr))
+		return false;
+	hindex = vma->vm_pgoff + ((haddr - vma->vm_start) >> PAGE_SHIFT);
+	if (!IS_ALIGNED(hindex, HPAGE_PMD_NR))
+		return false;
+	return (loff_t)(hindex + HPAGE_PMD_NR) << PAGE_SHIFT <=
+	       i_size_read(file_inode(vma->vm_file));
+}
+
+/*
+ * do_set_pmd: map a whole order-9 page-cache folio with one PMD (the
+ * fault's folio reference moves to it).  0 if mapped, VM_FAULT_FALLBACK if
+ * the folio is not PMD-mappable here or PTEs already map part of the block.
+ * Context: the folio is locked; takes spin_lock(&mm->page_table_lock).
+ */
+static vm_fault_t do_set_pmd(struct vm_area_struct *vma, struct folio *folio,
+			     unsigned long addr)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	unsigned long haddr = addr & PMD_MASK;
+	void *old;
+
+	if (folio_order(folio) != HPAGE_PMD_ORDER || !vma_thp_file_suitable(vma, addr) ||
+	    folio->index != vma->vm_pgoff + ((haddr - vma->vm_start) >> PAGE_SHIFT))
+		return VM_FAULT_FALLBACK;
+	spin_lock(&mm->page_table_lock);
+	if (xa_load(&mm->pmds, haddr >> PMD_SHIFT) ||
+	    __ptes_in_range(mm, haddr, haddr + PMD_SIZE)) {
+		spin_unlock(&mm->page_table_lock);
+		return VM_FAULT_FALLBACK;
+	}
+	old = xa_store(&mm->pmds, haddr >> PMD_SHIFT, xa_mk_value(folio_pfn(folio)),
+		       GFP_ATOMIC | __GFP_NOFAIL);
+	WARN_ON(old);
+	folio_map_add(folio, 1);
+	spin_unlock(&mm->page_table_lock);
+	return 0;
+}
+
 /* do_huge_pmd_anonymous_page: 0, or VM_FAULT_FALLBACK to use small pages.
  * Context: takes spin_lock(&mm->page_table_lock); does not sleep.
  */
@@ -220,6 +274,11 @@ static vm_fault_t do_shared_fault(struct vm_area_struct *vma, unsigned long addr
 		return VM_FAULT_HWPOISON;
 	}
 	sched_point("fault:finish");
+	/* finish_fault(): a PMD-mappable folio gets a PMD when nothing maps the block. */
+	if (folio_test_large(folio) && !do_set_pmd(vma, folio, addr)) {
+		folio_unlock(folio);
+		return 0;
+	}
 	spin_lock(&mm->page_table_lock);
 	if (__follow_pfn(mm, addr, NULL)) {
 		spin_unlock(&mm->page_table_lock);
@@ -240,7 +299,8 @@ static vm_fault_t do_shared_fault(struct vm_area_struct *vma, unsigned long addr
  * Anonymous VMAs get a zeroed page (or, under MADV_HUGEPAGE with the whole
  * 2 MiB block inside the VMA and no PTE in it, an order-9 folio mapped by a
  * PMD).  File VMAs call vm_ops->fault and install the returned page's PTE
- * before unlocking the folio.
+ * before unlocking the folio; an order-9 folio (shmem THP) is mapped by one
+ * PMD when vma_thp_file_suitable() and nothing maps the block yet.
  * Context: mmap_lock held shared; may sleep.
  * Return: 0 (mapped), or VM_FAULT_SIGSEGV (outside the VMA or no
  * permission), VM_FAULT_SIGBUS, VM_FAULT_OOM, VM_FAULT_HWPOISON,
@@ -288,31 +348,72 @@ static void __split_huge_pmd(struct mm_struct *mm, unsigned long haddr)
 	folio_ref_add(folio, HPAGE_PMD_NR - 1);
 }
 
-/* Zap [start, end) of @mm: the PTEs/PMDs there and their folio references.
+/**
+ * split_huge_pmd_address - split the PMD mapping @addr (if any) into 512
+ * PTEs, like __split_huge_pmd(): the secondary MMUs are told about the whole
+ * 2 MiB block (mmu_notifier range start/end around the split), so a KVM
+ * huge SPTE over it is zapped even if only one 4K page is going away.
  * Context: takes spin_lock(&mm->page_table_lock); does not sleep.
  */
-static void __zap_mm_range(struct mm_struct *mm, unsigned long start, unsigned long end)
+void split_huge_pmd_address(struct mm_struct *mm, unsigned long addr)
+{
+	unsigned long haddr = addr & PMD_MASK;
+	bool huge;
+
+	spin_lock(&mm->page_table_lock);
+	huge = xa_load(&mm->pmds, haddr >> PMD_SHIFT) != NULL;
+	spin_unlock(&mm->page_table_lock);
+	if (!huge)
+		return;
+	if (mmu_notifier_invalidate_hook)
+		mmu_notifier_invalidate_hook(mm, haddr, haddr + PMD_SIZE, true);
+	sched_point("thp:split_pmd");
+	spin_lock(&mm->page_table_lock);
+	__split_huge_pmd(mm, haddr);
+	spin_unlock(&mm->page_table_lock);
+	if (mmu_notifier_invalidate_hook)
+		mmu_notifier_invalidate_hook(mm, haddr, haddr + PMD_SIZE, false);
+}
+
+/* A PMD over the block of @addr that [start, end) covers only in part?  PTL held. */
+static bool __partial_pmd(struct mm_struct *mm, unsigned long addr, unsigned long start,
+			  unsigned long end)
+{
+	unsigned long h = addr & PMD_MASK;
+
+	return (h < start || h + PMD_SIZE > end) && xa_load(&mm->pmds, h >> PMD_SHIFT);
+}
+
+/*
+ * Zap [start, end) of @mm: the PTEs/PMDs there and their folio references.
+ * A PMD only partly in the range must have been split under its own 2 MiB
+ * notifier range first: if one is found here (a fault installed it after
+ * the caller's split), nothing is zapped and -EAGAIN tells the caller to
+ * split and retry, like zap_pmd_range() re-walking a PMD that became huge.
+ * Context: takes spin_lock(&mm->page_table_lock); does not sleep.
+ */
+static int __zap_mm_range(struct mm_struct *mm, unsigned long start, unsigned long end)
 {
 	unsigned long h, idx;
 	void *e;
 
 	if (start >= end)
-		return;
+		return 0;
 	spin_lock(&mm->page_table_lock);
+	if (__partial_pmd(mm, start, start, end) || __partial_pmd(mm, end - 1, start, end)) {
+		spin_unlock(&mm->page_table_lock);
+		return -EAGAIN;
+	}
 	for (h = start & PMD_MASK; h < end; h += PMD_SIZE) {
 		struct folio *folio;
 
 		e = xa_load(&mm->pmds, h >> PMD_SHIFT);
 		if (!e)
 			continue;
-		if (h >= start && h + PMD_SIZE <= end) {
-			xa_erase(&mm->pmds, h >> PMD_SHIFT);
-			folio = pfn_to_folio(xa_to_value(e));
-			folio_map_sub(folio, 1);
-			folio_put(folio);
-		} else {
-			__split_huge_pmd(mm, h);
-		}
+		xa_erase(&mm->pmds, h >> PMD_SHIFT);
+		folio = pfn_to_folio(xa_to_value(e));
+		folio_map_sub(folio, 1);
+		folio_put(folio);
 	}
 	xa_for_each_range(&mm->ptes, idx, e, start >> PAGE_SHIFT, (end - 1) >> PAGE_SHIFT) {
 		struct folio *folio;
@@ -323,6 +424,7 @@ static void __zap_mm_range(struct mm_struct *mm, unsigned long start, unsigned l
 		folio_put(folio);
 	}
 	spin_unlock(&mm->page_table_lock);
+	return 0;
 }
 
 /**
@@ -332,16 +434,28 @@ static void __zap_mm_range(struct mm_struct *mm, unsigned long start, unsigned l
  */
 void __zap_vma_range(struct vm_area_struct *vma, unsigned long start, unsigned long end)
 {
+	struct mm_struct *mm = vma->vm_mm;
+	int ret;
+
 	start = max(start, vma->vm_start);
 	end = min(end, vma->vm_end);
 	if (start >= end)
 		return;
-	/* mmu_notifier_invalidate_range_start/end (hook added by the KVM model). */
-	if (mmu_notifier_invalidate_hook)
-		mmu_notifier_invalidate_hook(vma->vm_mm, start, end, true);
-	__zap_mm_range(vma->vm_mm, start, end);
-	if (mmu_notifier_invalidate_hook)
-		mmu_notifier_invalidate_hook(vma->vm_mm, start, end, false);
+	do {
+		/* A PMD only partly in the range is split first, under its own notifier range. */
+		if (!IS_ALIGNED(start, PMD_SIZE))
+			split_huge_pmd_address(mm, start);
+		if (!IS_ALIGNED(end, PMD_SIZE))
+			split_huge_pmd_address(mm, end - 1);
+		/* mmu_notifier_invalidate_range_start/end (hook added by the KVM model). */
+		if (mmu_notifier_invalidate_hook)
+			mmu_notifier_invalidate_hook(mm, start, end, true);
+		ret = __zap_mm_range(mm, start, end);
+		if (mmu_notifier_invalidate_hook)
+			mmu_notifier_invalidate_hook(mm, start, end, false);
+		if (ret)
+			sched_spin("zap:pmd_became_huge");
+	} while (ret);
 }
 
 __thread void (*mmu_notifier_invalidate_hook)(struct mm_struct *mm, unsigned long start,

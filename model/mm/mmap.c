@@ -132,8 +132,11 @@ static int __split_vma(struct vm_area_struct *vma, unsigned long addr)
 	return 0;
 }
 
-/* Split so that [start, end) is covered by whole VMAs.  Return 0 / -ENOMEM. */
-static int split_range(struct mm_struct *mm, unsigned long start, unsigned long end)
+/*
+ * Split so that [start, end) is covered by whole VMAs (mmap_lock held for
+ * write).  Return 0 / -ENOMEM.
+ */
+int __mm_split_range(struct mm_struct *mm, unsigned long start, unsigned long end)
 {
 	struct vm_area_struct *vma = vma_lookup(mm, start);
 	int err;
@@ -216,7 +219,7 @@ unsigned long do_mmap(struct mm_struct *mm, struct file *file, unsigned long add
 	}
 	down_write(&mm->mmap_lock);
 	if (flags & MAP_FIXED) {
-		err = split_range(mm, addr, addr + len);
+		err = __mm_split_range(mm, addr, addr + len);
 		if (err)
 			goto err_unlock;
 		__do_munmap(mm, addr, addr + len, &dead);
@@ -292,7 +295,7 @@ int do_munmap(struct mm_struct *mm, unsigned long start, size_t len)
 	if (end < start)
 		return -EINVAL;
 	down_write(&mm->mmap_lock);
-	err = split_range(mm, start, end);
+	err = __mm_split_range(mm, start, end);
 	if (!err)
 		__do_munmap(mm, start, end, &dead);
 	up_write(&mm->mmap_lock);
@@ -394,7 +397,7 @@ int do_madvise(struct mm_struct *mm, unsigned long start, size_t len, int behavi
 
 	if (write) {
 		down_write(&mm->mmap_lock);
-		err = split_range(mm, start, end);
+		err = __mm_split_range(mm, start, end);
 		if (err)
 			goto out;
 	} else {

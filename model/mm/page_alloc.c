@@ -76,18 +76,23 @@ struct mm_world *__mm_world(void)
 static void __mm_world_init_pool(struct mm_world *w)
 {
 	unsigned long q = MM_DEFAULT_QUARANTINE;
+	unsigned int nid;
 
 	w->dir = NULL;
 	w->dir_len = 0;
 	w->nr_old_dirs = 0;
-	w->next_gblock = MM_PFN_BASE;
-	w->o9_next = w->o9_end = 0;
-	w->o0_next = w->o0_end = 0;
-	memset(w->fifo, 0, sizeof(w->fifo));
+	if (!w->nr_nodes || w->nr_nodes > MAX_NUMNODES)
+		w->nr_nodes = MM_DEFAULT_NUMNODES;
+	memset(w->node, 0, sizeof(w->node));
 	memset(&w->stats, 0, sizeof(w->stats));
-	w->fifo[0].reuse_after = q;
-	w->fifo[1].reuse_after = q / 32;
-	w->fifo[2].reuse_after = q / 256;
+	for (nid = 0; nid < w->nr_nodes; nid++) {
+		struct mm_node_pool *np = &w->node[nid];
+
+		np->next_gblock = MM_PFN_BASE + ((unsigned long)nid << HPAGE_PUD_ORDER);
+		np->fifo[0].reuse_after = q;
+		np->fifo[1].reuse_after = q / 32;
+		np->fifo[2].reuse_after = q / 256;
+	}
 }
 
 /**
@@ -102,6 +107,8 @@ struct mm_world *mm_world_create(void)
 		return NULL;
 	spin_lock_init(&w->lock);
 	__mm_world_init_pool(w);
+	hugetlb_world_init(&w->hugetlb);
+	xa_init(&w->rmp);
 	w->mm = __mm_alloc(w);
 	if (!w->mm) {
 		kfree(w);
@@ -188,6 +195,9 @@ unsigned long mm_world_reset(struct mm_world *w, bool quiet)
 		__mm_walk_live(w, __mm_report_leak, NULL);
 	__mm_world_free_pool(w);
 	__mm_world_init_pool(w);
+	hugetlb_world_destroy(&w->hugetlb);
+	hugetlb_world_init(&w->hugetlb);
+	xa_destroy(&w->rmp);
 	return live;
 }
 
@@ -250,11 +260,76 @@ void mm_world_set_bytes_mode(struct mm_world *w, bool on)
  */
 void mm_world_set_quarantine(struct mm_world *w, unsigned long nr)
 {
+	unsigned int nid;
+
 	spin_lock(&w->lock);
-	w->fifo[0].reuse_after = nr;
-	w->fifo[1].reuse_after = nr / 32;
-	w->fifo[2].reuse_after = nr / 256;
+	for (nid = 0; nid < MAX_NUMNODES; nid++) {
+		w->node[nid].fifo[0].reuse_after = nr;
+		w->node[nid].fifo[1].reuse_after = nr / 32;
+		w->node[nid].fifo[2].reuse_after = nr / 256;
+	}
 	spin_unlock(&w->lock);
+}
+
+/**
+ * mm_world_set_nr_nodes - give @w @nr NUMA nodes (1..MAX_NUMNODES; the
+ * default is MM_DEFAULT_NUMNODES).  Only before the first allocation (or
+ * right after a reset): pfns already handed out keep their node.
+ * Context: no other thread uses @w.  Return: 0, -EINVAL (bad @nr), -EBUSY
+ * (pages were allocated already).
+ */
+int mm_world_set_nr_nodes(struct mm_world *w, unsigned int nr)
+{
+	if (!nr || nr > MAX_NUMNODES)
+		return -EINVAL;
+	if (w->stats.folios_allocated)
+		return -EBUSY;
+	w->nr_nodes = nr;
+	__mm_world_init_pool(w);
+	return 0;
+}
+
+/**
+ * num_online_nodes - NUMA nodes of the current world.
+ * Context: any.  Return: 1..MAX_NUMNODES.
+ */
+unsigned int num_online_nodes(void)
+{
+	return __mm_world()->nr_nodes;
+}
+
+/**
+ * numa_node_id - the node the calling thread runs on: 0 for every model
+ * thread.
+ * Context: any.  Return: 0.
+ */
+int numa_node_id(void)
+{
+	return 0;
+}
+
+/**
+ * pfn_to_nid - the node @pfn belongs to (its 1 GiB block's owner).
+ * Context: any.  Return: the node id.
+ */
+int pfn_to_nid(unsigned long pfn)
+{
+	struct mm_world *w = __mm_world();
+
+	if (pfn < MM_PFN_BASE)
+		return 0;
+	return (int)(((pfn - MM_PFN_BASE) >> HPAGE_PUD_ORDER) % w->nr_nodes);
+}
+
+/**
+ * mm_world_rmp - the current world's SNP reverse map table: pfn ->
+ * xa_mk_value(entry), entries written by arch/x86 svm/sev.c.  Hardware state
+ * of the machine, so it lives (and is reset) with the machine's memory.
+ * Context: any.  Return: the table.
+ */
+struct xarray *mm_world_rmp(void)
+{
+	return &__mm_world()->rmp;
 }
 
 /** mm_world_set_content_hook - see mm_model.h.  Context: any. */
@@ -394,49 +469,54 @@ static void __fifo_push(struct mm_world *w, struct mm_free_fifo *f, unsigned lon
 	f->nr++;
 }
 
-static unsigned long __alloc_block18(struct mm_world *w)
+static unsigned long __alloc_block18(struct mm_world *w, int nid)
 {
+	struct mm_node_pool *np = &w->node[nid];
 	unsigned long pfn;
 
-	if (w->fifo[2].nr > w->fifo[2].reuse_after)
-		return __fifo_pop(w, &w->fifo[2]);
-	if (w->next_gblock + (1UL << HPAGE_PUD_ORDER) > MM_PFN_LIMIT)
+	if (np->fifo[2].nr > np->fifo[2].reuse_after)
+		return __fifo_pop(w, &np->fifo[2]);
+	if (np->next_gblock + (1UL << HPAGE_PUD_ORDER) > MM_PFN_LIMIT)
 		return 0;
-	pfn = w->next_gblock;
-	w->next_gblock += 1UL << HPAGE_PUD_ORDER;
+	pfn = np->next_gblock;
+	np->next_gblock += (unsigned long)w->nr_nodes << HPAGE_PUD_ORDER;
 	w->stats.pfn_space += 1UL << HPAGE_PUD_ORDER;
 	return pfn;
 }
 
-static unsigned long __alloc_block9(struct mm_world *w)
+static unsigned long __alloc_block9(struct mm_world *w, int nid)
 {
-	if (w->fifo[1].nr > w->fifo[1].reuse_after)
-		return __fifo_pop(w, &w->fifo[1]);
-	if (w->o9_next == w->o9_end) {
-		unsigned long g = __alloc_block18(w);
+	struct mm_node_pool *np = &w->node[nid];
+
+	if (np->fifo[1].nr > np->fifo[1].reuse_after)
+		return __fifo_pop(w, &np->fifo[1]);
+	if (np->o9_next == np->o9_end) {
+		unsigned long g = __alloc_block18(w, nid);
 
 		if (!g)
 			return 0;
-		w->o9_next = g;
-		w->o9_end = g + (1UL << HPAGE_PUD_ORDER);
+		np->o9_next = g;
+		np->o9_end = g + (1UL << HPAGE_PUD_ORDER);
 	}
-	w->o9_next += HPAGE_PMD_NR;
-	return w->o9_next - HPAGE_PMD_NR;
+	np->o9_next += HPAGE_PMD_NR;
+	return np->o9_next - HPAGE_PMD_NR;
 }
 
-static unsigned long __alloc_block0(struct mm_world *w)
+static unsigned long __alloc_block0(struct mm_world *w, int nid)
 {
-	if (w->fifo[0].nr > w->fifo[0].reuse_after)
-		return __fifo_pop(w, &w->fifo[0]);
-	if (w->o0_next == w->o0_end) {
-		unsigned long b = __alloc_block9(w);
+	struct mm_node_pool *np = &w->node[nid];
+
+	if (np->fifo[0].nr > np->fifo[0].reuse_after)
+		return __fifo_pop(w, &np->fifo[0]);
+	if (np->o0_next == np->o0_end) {
+		unsigned long b = __alloc_block9(w, nid);
 
 		if (!b)
 			return 0;
-		w->o0_next = b;
-		w->o0_end = b + HPAGE_PMD_NR;
+		np->o0_next = b;
+		np->o0_end = b + HPAGE_PMD_NR;
 	}
-	return w->o0_next++;
+	return np->o0_next++;
 }
 
 static void __mm_init_folio(struct mm_world *w, unsigned long pfn, unsigned int order,
@@ -478,6 +558,15 @@ static void __mm_init_folio(struct mm_world *w, unsigned long pfn, unsigned int 
  */
 struct folio *mm_folio_alloc(gfp_t gfp, unsigned int order, const char *site)
 {
+	return mm_folio_alloc_node(gfp, order, numa_node_id(), site);
+}
+
+/**
+ * mm_folio_alloc_node - mm_folio_alloc() on node @nid (out of range: node 0).
+ * Context: as mm_folio_alloc().  Return: a folio with refcount 1, or NULL.
+ */
+struct folio *mm_folio_alloc_node(gfp_t gfp, unsigned int order, int nid, const char *site)
+{
 	struct mm_world *w = __mm_world();
 	unsigned long pfn;
 
@@ -488,12 +577,14 @@ struct folio *mm_folio_alloc(gfp_t gfp, unsigned int order, const char *site)
 		return NULL;
 	}
 	spin_lock(&w->lock);
+	if (nid < 0 || (unsigned int)nid >= w->nr_nodes)
+		nid = 0;
 	if (order == 0)
-		pfn = __alloc_block0(w);
+		pfn = __alloc_block0(w, nid);
 	else if (order == HPAGE_PMD_ORDER)
-		pfn = __alloc_block9(w);
+		pfn = __alloc_block9(w, nid);
 	else
-		pfn = __alloc_block18(w);
+		pfn = __alloc_block18(w, nid);
 	if (!pfn || __mm_populate_vmemmap(w, pfn, 1UL << order)) {
 		mm_stat_add(w, alloc_failures, 1);
 		spin_unlock(&w->lock);
@@ -548,7 +639,7 @@ void __mm_folio_free(struct folio *folio, const char *site)
 		p->private = 0;
 		atomic_set(&p->_mapcount, -1);
 	}
-	__fifo_push(w, &w->fifo[__mm_order_idx(order)], pfn);
+	__fifo_push(w, &w->node[pfn_to_nid(pfn)].fifo[__mm_order_idx(order)], pfn);
 	mm_stat_add(w, folios_freed, 1);
 	mm_stat_sub(w, pages_live, nr);
 	spin_unlock(&w->lock);

@@ -9,4 +9,6 @@ list(APPEND GMEMSIM_MODEL_SOURCES
   mm/memory.c
   mm/mmap.c
   mm/gup.c
-  mm/memory-failure.c)
+  mm/memory-failure.c
+  mm/hugetlb.c
+  mm/mempolicy.c)

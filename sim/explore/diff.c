@@ -14,6 +14,7 @@
 #include "backend/kvm/kvm_caps.h"
 #include "explore/explore.h"
 #include "explore/diff.h"
+#include "explore/program.h"
 
 /* Compare what a user can observe; fds and inode numbers differ by design. */
 static bool results_differ(const struct trace_call *c, const struct trace_result *m,
@@ -25,7 +26,11 @@ static bool results_differ(const struct trace_call *c, const struct trace_result
 	}
 	switch (m->kind) {
 	case TRES_OK:
-		if (c->bind < 0 && c->op != TOP_FSTAT && m->ret != k->ret) {
+		/*
+		 * A call that can bind a handle returns a new fd or object:
+		 * its number differs by design, bound or not.
+		 */
+		if (!trace_op_info(c->op)->binds && c->op != TOP_FSTAT && m->ret != k->ret) {
 			snprintf(why, len, "return value");
 			return true;
 		}
@@ -117,7 +122,7 @@ int diff_trace(const struct trace *t, const char *profile,
 		for (i = 0; i < th->ncalls; i++) {
 			const struct trace_call *c = &th->calls[i];
 			struct trace_result mr, kr;
-			char mbuf[160], kbuf[160], why[48];
+			char mbuf[160], kbuf[160], cbuf[200], why[48];
 
 			memset(&mr, 0, sizeof(mr));
 			memset(&kr, 0, sizeof(kr));
@@ -134,13 +139,62 @@ int diff_trace(const struct trace *t, const char *profile,
 			(*ndiff)++;
 			trace_result_format(&mr, mbuf, sizeof(mbuf));
 			trace_result_format(&kr, kbuf, sizeof(kbuf));
+			trace_call_format(t, c, cbuf, sizeof(cbuf));
 			fprintf(out, "%s:%d: %s: %s differs: model %s, kernel %s\n", t->path,
-				c->line, trace_op_name(c->op), why, mbuf, kbuf);
+				c->line, cbuf, why, mbuf, kbuf);
 		}
 	}
 	model_backend_ops.destroy(mb, NULL, 0);
 	kvm_backend_ops.destroy(kb, NULL, 0);
 	return 0;
+}
+
+/* Trace line whose model result --tamper switches (0: none). */
+static int diff_tamper_line;
+
+/**
+ * diff_tamper_switch() - deliberately change a model result
+ * @r: the result; left as is when skipped
+ *
+ * Each kind becomes a result the kernel cannot have given at the same
+ * time: a read's byte flips its low bit, any other success becomes
+ * EINVAL, an errno becomes another one, an exit another reason, SIGBUS a
+ * success.  For the test that diff detects a difference.
+ *
+ * Context: any.
+ */
+void diff_tamper_switch(struct trace_result *r)
+{
+	switch (r->kind) {
+	case TRES_OK:
+		if (r->value >= 0) {
+			r->value ^= 1;
+			break;
+		}
+		r->kind = TRES_ERRNO;
+		r->ret = -1;
+		r->err = EINVAL;
+		break;
+	case TRES_ERRNO:
+		r->err = r->err == EINVAL ? EBADF : EINVAL;
+		break;
+	case TRES_EXIT:
+		r->exit_reason = r->exit_reason == 8 ? 6 : 8;	/* SHUTDOWN <-> MMIO */
+		break;
+	case TRES_SIGBUS:
+		r->kind = TRES_OK;
+		r->ret = 0;
+		r->value = 0;
+		break;
+	case TRES_SKIPPED:
+		break;
+	}
+}
+
+static void diff_tamper_cli(const struct trace_call *c, struct trace_result *r)
+{
+	if (c->line == diff_tamper_line)
+		diff_tamper_switch(r);
 }
 
 int gmemsim_cmd_diff(int argc, char **argv)
@@ -149,6 +203,9 @@ int gmemsim_cmd_diff(int argc, char **argv)
 	struct trace_error err;
 	int ndiff, nskip, rc, i;
 	struct trace *t;
+	char *end;
+
+	diff_tamper_line = 0;
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
@@ -162,6 +219,16 @@ int gmemsim_cmd_diff(int argc, char **argv)
 		}
 		if (!strcmp(argv[i], "--profile") && i + 1 < argc) {
 			profile = argv[++i];
+			continue;
+		}
+		/* Hidden, for tests: switch the model's result of the call on LINE. */
+		if (!strcmp(argv[i], "--tamper") && i + 1 < argc) {
+			diff_tamper_line = (int)strtol(argv[++i], &end, 10);
+			if (*end || diff_tamper_line <= 0) {
+				fprintf(stderr, "gmemsim diff: --tamper expects a trace line number, got '%s'\n",
+					argv[i]);
+				return GMEMSIM_EXIT_USAGE;
+			}
 			continue;
 		}
 		if (argv[i][0] == '-' || i != argc - 1) {
@@ -182,7 +249,8 @@ int gmemsim_cmd_diff(int argc, char **argv)
 		free(t);
 		return GMEMSIM_EXIT_USAGE;
 	}
-	rc = diff_trace(t, profile, NULL, stdout, &ndiff, &nskip);
+	rc = diff_trace(t, profile, diff_tamper_line ? diff_tamper_cli : NULL, stdout,
+			&ndiff, &nskip);
 	if (rc == -ENODEV) {
 		printf("%s: skipped: /dev/kvm or a capability the trace needs is missing\n", t->path);
 		rc = GMEMSIM_EXIT_SKIP;

@@ -61,6 +61,7 @@ static void fill_run(const struct explore_opts *o, struct sim_run_opts *r)
 
 	*r = def;
 	r->fault_inject = o->faults;
+	r->ignore_checker = o->disable_checker;
 	switch (o->executor) {
 	case XE_FIBER: r->executor = SIM_EXEC_FIBER; break;
 	case XE_PTHREAD: r->executor = SIM_EXEC_PTHREAD; break;

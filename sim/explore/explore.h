@@ -20,6 +20,7 @@ struct explore_opts {
 	const char *backend;		/* "model" (default) or "kvm" */
 	const char *profile;		/* kernel profile; NULL = default */
 	const char *inject;		/* bug-zoo defect; NULL = none */
+	const char *disable_checker;	/* suppress this checker's reports; NULL = none */
 	enum explore_strategy strategy;
 	enum explore_executor executor;
 	uint64_t seed;
@@ -36,6 +37,8 @@ struct explore_opts {
 	const char *html_path;		/* --html FILE */
 	bool json;
 	bool minimize;			/* minimise a failure before reporting */
+	bool shrink_trace;		/* ... and shrink the trace's calls (shrink.c) */
+	const char *output_path;	/* -o FILE: write the shrunk trace there */
 	bool quiet;
 	int verbose;
 };

@@ -10,6 +10,7 @@
 
 #include "backend/backend.h"
 #include "explore/explore_internal.h"
+#include "explore/shrink.h"
 
 static struct trace *load_trace(const struct explore_opts *o, int *rc)
 {
@@ -63,18 +64,73 @@ static int replay_logged(const struct trace_prog *tp, const struct explore_opts 
 
 	ro.keep_log = true;
 	ro.fault_inject = o->faults;
+	ro.ignore_checker = o->disable_checker;
 	ro.executor = o->executor == XE_PTHREAD ? SIM_EXEC_PTHREAD : SIM_EXEC_FIBER;
 	memset(r, 0, sizeof(*r));
 	return sim_replay(&tp->p, &ro, schedule, r);
 }
 
-static char *minimise(const struct trace_prog *tp, const struct explore_opts *o, const char *schedule)
+/*
+ * Minimise @schedule keeping the failure it shows (its signature goes to
+ * @f): a shorter schedule that fails another way is not kept.  NULL if
+ * @schedule does not fail.
+ */
+static char *minimise(const struct trace_prog *tp, const struct explore_opts *o,
+		      const char *schedule, struct explore_failure *f)
 {
 	struct sim_run_opts ro = SIM_RUN_OPTS_INIT;
 	struct sim_minimise_prog mp = { .p = &tp->p, .o = &ro };
+	struct explore_failure_prog fp = { .p = &tp->p, .o = &ro, .f = f };
+	struct sim_result r;
+	bool failed;
 
 	ro.fault_inject = o->faults;
-	return sim_minimise(schedule, sim_program_fails, &mp);
+	ro.ignore_checker = o->disable_checker;
+	memset(&r, 0, sizeof(r));
+	failed = sim_program_fails(&mp, schedule, &r);
+	if (failed)
+		explore_failure_of(&r, f);
+	sim_result_free(&r);
+	return failed ? sim_minimise(schedule, explore_failure_fails, &fp) : NULL;
+}
+
+/*
+ * --shrink-trace: drop what failure @f of (@tp, @schedule) does not need
+ * from the trace (shrink.c); write the result to -o FILE if given.
+ * Return: 0 with @sr filled, or a negative errno (reported on stderr).
+ */
+static int shrink(const struct trace_prog *tp, const struct explore_opts *o, const char *schedule,
+		  const struct explore_failure *f, struct trace_shrink_result *sr)
+{
+	struct trace_shrink_opts so = {
+		.ops = tp->ops, .bopts = tp->bopts, .path = o->output_path,
+		.run = SIM_RUN_OPTS_INIT,
+	};
+	FILE *out;
+	int err;
+
+	so.run.fault_inject = o->faults;
+	so.run.ignore_checker = o->disable_checker;
+	so.run.executor = o->executor == XE_PTHREAD ? SIM_EXEC_PTHREAD : SIM_EXEC_FIBER;
+	err = trace_shrink(tp->t, schedule, f, &so, sr);
+	if (err) {
+		fprintf(stderr, "gmemsim: cannot shrink %s: %s\n", tp->t->path,
+			err == -ENOENT ? "the failure does not reproduce" : strerror(-err));
+		return err;
+	}
+	if (!o->output_path)
+		return 0;
+	out = fopen(o->output_path, "w");
+	err = out ? 0 : -errno;
+	if (out && (fputs(sr->text, out) < 0 || ferror(out)))
+		err = -EIO;
+	if (out && fclose(out) && !err)
+		err = -errno;
+	if (err) {
+		fprintf(stderr, "gmemsim: cannot write %s: %s\n", o->output_path, strerror(-err));
+		trace_shrink_result_free(sr);
+	}
+	return err;
 }
 
 int explore_cmd_explore(const struct explore_opts *o)
@@ -82,6 +138,9 @@ int explore_cmd_explore(const struct explore_opts *o)
 	struct explore_summary s = { 0 };
 	struct trace_prog tp;
 	struct sim_result fail, rep;
+	struct trace_shrink_result sr = { 0 };
+	struct explore_failure f;
+	struct trace_prog stp;
 	char sdesc[64], *minimal = NULL;
 	struct trace *t;
 	int rc;
@@ -121,8 +180,29 @@ int explore_cmd_explore(const struct explore_opts *o)
 		return GMEMSIM_EXIT_OK;
 	}
 	s.found_schedule = fail.schedule;
-	if (o->minimize)
-		minimal = minimise(&tp, o, fail.schedule);
+	if (o->minimize || o->shrink_trace)
+		minimal = minimise(&tp, o, fail.schedule, &f);
+	if (o->shrink_trace && minimal) {
+		if (shrink(&tp, o, minimal, &f, &sr)) {
+			free(minimal);
+			sim_result_free(&fail);
+			unload_trace(t);
+			return GMEMSIM_EXIT_USAGE;
+		}
+		prog_for(&stp, sr.t, o);
+		s.shrunk = &sr;
+		replay_logged(&stp, o, sr.schedule, &rep);
+		if (o->json)
+			explore_print_json(o, &s, &rep);
+		else
+			explore_print_report(&stp, o, &s, &rep);
+		trace_shrink_result_free(&sr);
+		free(minimal);
+		sim_result_free(&rep);
+		sim_result_free(&fail);
+		unload_trace(t);
+		return GMEMSIM_EXIT_VIOLATION;
+	}
 	replay_logged(&tp, o, minimal ? minimal : fail.schedule, &rep);
 	if (!outcome_failed(rep.outcome)) {
 		/* Should not happen: replay is exact.  Report the raw find. */
@@ -183,7 +263,9 @@ int explore_cmd_replay(const struct explore_opts *o)
 int explore_cmd_minimize(const struct explore_opts *o)
 {
 	struct explore_summary s = { .strategy = "minimize", .found_schedule = o->schedule };
-	struct trace_prog tp;
+	struct trace_shrink_result sr = { 0 };
+	struct explore_failure f;
+	struct trace_prog tp, stp;
 	struct sim_result r;
 	struct trace *t;
 	char *minimal;
@@ -193,17 +275,29 @@ int explore_cmd_minimize(const struct explore_opts *o)
 	if (!t)
 		return rc;
 	prog_for(&tp, t, o);
-	minimal = minimise(&tp, o, o->schedule);
+	minimal = minimise(&tp, o, o->schedule, &f);
 	if (!minimal) {
 		printf("%s: schedule '%s' does not fail: nothing to minimise\n", t->path, o->schedule);
 		unload_trace(t);
 		return GMEMSIM_EXIT_OK;
 	}
-	replay_logged(&tp, o, minimal, &r);
+	if (o->shrink_trace) {
+		if (shrink(&tp, o, minimal, &f, &sr)) {
+			free(minimal);
+			unload_trace(t);
+			return GMEMSIM_EXIT_USAGE;
+		}
+		prog_for(&stp, sr.t, o);
+		s.shrunk = &sr;
+		replay_logged(&stp, o, sr.schedule, &r);
+	} else {
+		replay_logged(&tp, o, minimal, &r);
+	}
 	if (o->json)
 		explore_print_json(o, &s, &r);
 	else
-		explore_print_report(&tp, o, &s, &r);
+		explore_print_report(o->shrink_trace ? &stp : &tp, o, &s, &r);
+	trace_shrink_result_free(&sr);
 	free(minimal);
 	sim_result_free(&r);
 	unload_trace(t);
@@ -230,6 +324,7 @@ int explore_cmd_run(const struct explore_opts *o)
 	prog_for(&tp, t, o);
 	ro.keep_log = true;
 	ro.fault_inject = o->faults;
+	ro.ignore_checker = o->disable_checker;
 	ro.executor = o->executor == XE_PTHREAD ? SIM_EXEC_PTHREAD :
 		      o->executor == XE_FREE ? SIM_EXEC_FREE : SIM_EXEC_FIBER;
 	if (o->schedule) {

@@ -11,6 +11,8 @@ const char *explore_strategy_desc(const struct explore_opts *o, char *buf, size_
 bool explore_search(const struct trace_prog *tp, const struct explore_opts *o, uint64_t seed,
 		    struct sim_result *fail, uint64_t *execs, bool *exhausted, double *elapsed);
 
+struct trace_shrink_result;
+
 struct explore_summary {
 	uint64_t seed;
 	const char *strategy;
@@ -18,6 +20,7 @@ struct explore_summary {
 	double elapsed_s;
 	bool exhausted;
 	const char *found_schedule;	/* as first found, before minimising */
+	const struct trace_shrink_result *shrunk;	/* --shrink-trace, or NULL */
 };
 
 /* Print the human report (and write --timeline/--html) for result @r. */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "explore/explore_internal.h"
+#include "explore/shrink.h"
 #include "report/report.h"
 
 static void build_report(const struct trace_prog *tp, const struct explore_opts *o,
@@ -37,6 +38,8 @@ static void build_report(const struct trace_prog *tp, const struct explore_opts 
 		ev[i].tid = e->tid;
 		ev[i].site = e->site;
 		ev[i].is_call = e->op == SIM_EV_USER;
+		ev[i].op = e->op;
+		ev[i].obj = e->obj;
 		ev[i].what = e->op == SIM_EV_USER ? e->text : sim_op_name(e->op);
 		if (r->nv && e->step <= r->v[0].step)
 			rep->violating = (ssize_t)i;
@@ -45,6 +48,18 @@ static void build_report(const struct trace_prog *tp, const struct explore_opts 
 	rep->nev = r->nlog;
 	if (r->nv)
 		report_find_racing_pair(rep);
+}
+
+/* --shrink-trace: the smaller trace, in canonical form, between rules. */
+static void print_shrunk(const struct explore_opts *o, const struct trace_shrink_result *sr)
+{
+	printf("  shrunk:     %d calls in %d threads -> %d calls in %d threads "
+	       "(%u smaller traces tried, %u kept, %" PRIu64 " executions)\n",
+	       sr->calls_before, sr->threads_before, sr->calls_after, sr->threads_after,
+	       sr->candidates, sr->kept, sr->runs);
+	if (o->output_path)
+		printf("  written to: %s\n", o->output_path);
+	printf("  ---- shrunk trace ----\n%s  ----------------------\n", sr->text);
 }
 
 void explore_print_report(const struct trace_prog *tp, const struct explore_opts *o,
@@ -76,11 +91,16 @@ void explore_print_report(const struct trace_prog *tp, const struct explore_opts
 	printf("  schedule:   %s%s\n", r->schedule,
 	       s->found_schedule && strcmp(s->found_schedule, r->schedule) ? "  (minimised)" : "");
 	printf("  event hash: %016" PRIx64 "  (%" PRIu64 " steps)\n", r->hash, r->steps);
+	if (s->shrunk)
+		print_shrunk(o, s->shrunk);
 	if (r->nv || o->verbose || r->outcome != SIM_OK) {
 		printf("\n");
 		report_print_story(stdout, &rep, !o->verbose && r->nlog > 400);
-		printf("\n  replay: gmemsim replay %s --schedule '%s'%s%s\n", tp->t->path, r->schedule,
+		printf("\n  replay: gmemsim replay %s --schedule '%s'%s%s\n",
+		       s->shrunk && !o->output_path ? "SHRUNK.trace" : tp->t->path, r->schedule,
 		       o->inject ? " --inject " : "", o->inject ? o->inject : "");
+		if (s->shrunk && !o->output_path)
+			printf("          (SHRUNK.trace: the trace above; -o FILE writes it)\n");
 	}
 	if (o->timeline_path) {
 		err = report_write_timeline_json(o->timeline_path, &rep);
@@ -138,5 +158,11 @@ void explore_print_json(const struct explore_opts *o, const struct explore_summa
 		printf(",\"event_hash\":\"%016" PRIx64 "\",\"steps\":%" PRIu64, r->hash, r->steps);
 	else
 		printf(",\"event_hash\":null");
+	if (s->shrunk) {
+		printf(",\"shrunk_trace\":");
+		report_json_string(stdout, s->shrunk->text);
+		printf(",\"calls_before\":%d,\"calls_after\":%d", s->shrunk->calls_before,
+		       s->shrunk->calls_after);
+	}
 	printf("}\n");
 }

@@ -112,6 +112,8 @@ static void *prog_setup(void *arg)
 	 * lockdep reports depends on this execution only and replays.
 	 */
 	shim_lockdep_reset();
+	/* ... and re-armed WARN_ON_ONCE sites: a warning is per execution. */
+	shim_report_reset();
 	w->b = tp->ops->create(tp->t, &tp->bopts);
 	if (!w->b) {
 		w->setup_failed = true;

@@ -18,6 +18,8 @@ struct report_event {
 	const char *what;	/* short: "mutex_lock", "fallocate(...) = 0" */
 	const char *site;	/* "guest_memfd.c:123" or a named point; may be NULL */
 	bool is_call;		/* a trace call (as opposed to a scheduling point) */
+	uint32_t op;		/* sim_event.op: enum shim_op (| SIM_EV_RESUME) or SIM_EV_* */
+	uint32_t obj;		/* per-run object id the step touches; 0: none */
 };
 
 struct report {
@@ -37,10 +39,17 @@ struct report {
 };
 
 /*
- * report_find_racing_pair - pick the racing pair for a minimised schedule:
- * the last context switch before the violation whose two sides come from
- * different lanes (each preemption left in a 1-minimal schedule is needed
- * for the failure, and the last one is closest to it).
+ * report_find_racing_pair - name the racing pair of a minimised run: two
+ * steps of different threads on the same object, at least one of them a
+ * write or an exclusive acquisition, nearest before the violation among
+ * those the run's last preemption orders (a step of the thread switched to,
+ * at or after the preemption, then a later step of the thread switched
+ * away from).  Each preemption left in a 1-minimal schedule is needed for
+ * the failure, and the last one is closest to it.  Data accesses
+ * (READ_ONCE/WRITE_ONCE/atomics/free) win over lock acquisitions.  Without
+ * such a pair (no preemption, or it orders no conflicting steps): the last
+ * conflicting pair of different threads before the violation; without
+ * object ids at all: the last switch between lanes.
  */
 void report_find_racing_pair(struct report *r);
 

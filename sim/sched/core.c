@@ -456,6 +456,12 @@ static void op_report(enum shim_report_kind kind, const char *msg,
 		end_run(x, SIM_VIOLATION, NULL);
 		return;
 	}
+	/*
+	 * The thread dies with whatever it holds (as an oops leaves a task's
+	 * locks held): the others run on and may block behind it, but
+	 * check() must not, so it is skipped and teardown() abandons.
+	 */
+	x->bugged = true;
 	x->ex->unwind(x, me);
 }
 
@@ -641,7 +647,7 @@ enum sim_outcome sim_run(const struct sim_program *p, const struct sim_run_opts 
 	if (x->ex->run(x) < 0 && !x->ending)
 		end_run(x, SIM_ERROR, strdup("executor failed to start threads"));
 	x->cur = NULL;
-	if (!x->ending && p->check)
+	if (!x->ending && !x->bugged && p->check)
 		p->check(x->world);
 	if (p->teardown)
 		p->teardown(x->world);

@@ -25,7 +25,9 @@ struct free_run {
 	pthread_cond_t cv;
 	int finished;
 	bool done[SIM_MAX_THREADS];
+	bool bugged;			/* a BUG ended a thread; its locks stay held */
 	struct sim_result *r;
+	const char *ignore_checker;	/* sim_run_opts.ignore_checker */
 	size_t cap_v;
 	struct shim_ctx ctx;
 	struct shim_task task[SIM_MAX_THREADS];
@@ -47,6 +49,10 @@ static void record(struct free_run *fr, int tid, const char *checker, char *msg,
 {
 	struct sim_result *r = fr->r;
 
+	if (fr->ignore_checker && !strcmp(fr->ignore_checker, checker)) {
+		free(msg);
+		return;
+	}
 	pthread_mutex_lock(&fr->mu);
 	if (r->nv == fr->cap_v) {
 		size_t nc = fr->cap_v ? 2 * fr->cap_v : 4;
@@ -67,6 +73,12 @@ static void record(struct free_run *fr, int tid, const char *checker, char *msg,
 	pthread_mutex_unlock(&fr->mu);
 }
 
+static __thread struct free_run *tl_free;
+static __thread bool tl_free_model;	/* a model thread of tl_free */
+
+/* The calling model thread of a free run ends; it never returns. */
+static void free_thread_end(struct free_run *fr, int tid) __attribute__((noreturn));
+
 static void free_sink(enum shim_report_kind kind, const char *msg, const char *file, int line)
 {
 	struct free_run *fr;
@@ -82,9 +94,16 @@ static void free_sink(enum shim_report_kind kind, const char *msg, const char *f
 	}
 	snprintf(site, sizeof(site), "%s:%d", file ?: "?", line);
 	record(fr, shim_current()->tid, shim_report_name(kind), strdup(msg ?: ""), site);
+	/*
+	 * A BUG in one of this run's model threads ends that thread (its
+	 * locks stay held) instead of the process; the run is then not
+	 * checked and its world is abandoned.
+	 */
+	if (kind == SHIM_REPORT_BUG && tl_free == fr && tl_free_model) {
+		__atomic_store_n(&fr->bugged, true, __ATOMIC_RELEASE);
+		free_thread_end(fr, shim_current()->tid);
+	}
 }
-
-static __thread struct free_run *tl_free;
 
 /**
  * sim_free_violation() - Record a violation in the free-running execution
@@ -112,17 +131,24 @@ static void *free_thread(void *arg)
 	free(a);
 	shim_ctx = &fr->ctx;
 	tl_free = fr;
+	tl_free_model = true;
 	shim_task_enter(&fr->task[tid]);
 	fr->p->thread(fr->world, tid);
+	free_thread_end(fr, tid);
+}
+
+static void free_thread_end(struct free_run *fr, int tid)
+{
 	shim_task_exit();
 	tl_free = NULL;
+	tl_free_model = false;
 	shim_ctx = NULL;
 	pthread_mutex_lock(&fr->mu);
 	fr->done[tid] = true;
 	fr->finished++;
 	pthread_cond_signal(&fr->cv);
 	pthread_mutex_unlock(&fr->mu);
-	return NULL;
+	pthread_exit(NULL);
 }
 
 /**
@@ -151,6 +177,7 @@ enum sim_outcome sim_run_free(const struct sim_program *p, const struct sim_run_
 	}
 	fr->p = p;
 	fr->r = r;
+	fr->ignore_checker = o->ignore_checker;
 	fr->ctx.slab = saved_ctx ? saved_ctx->slab : NULL;
 	pthread_mutex_init(&fr->mu, NULL);
 	pthread_cond_init(&fr->cv, NULL);
@@ -220,7 +247,7 @@ enum sim_outcome sim_run_free(const struct sim_program *p, const struct sim_run_
 	if (created < p->nthreads) {
 		r->outcome = SIM_ERROR;
 		r->error = strdup("could not start threads");
-	} else if (p->check) {
+	} else if (p->check && !__atomic_load_n(&fr->bugged, __ATOMIC_ACQUIRE)) {
 		p->check(fr->world);
 	}
 	if (p->teardown)

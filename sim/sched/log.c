@@ -285,6 +285,10 @@ void sim_add_violation(struct sim_exec *x, int tid, const char *checker,
 	struct sim_result *r = x->r;
 	struct sim_violation *v;
 
+	if (x->o->ignore_checker && !strcmp(x->o->ignore_checker, checker)) {
+		free(msg);
+		return;
+	}
 	if (r->nv == x->cap_v) {
 		size_t nc = x->cap_v ? 2 * x->cap_v : 4;
 

@@ -54,9 +54,12 @@
  *     other progress for spin_limit steps: SIM_LIVELOCK naming the site.
  *   - ->report(): WARN/KVM_BUG/LOCKDEP/SLAB are recorded and the thread goes
  *     on; BUG records and unwinds that thread only (its locks stay held).
+ *     The other threads run on (blocking on its locks ends the run as a
+ *     deadlock); check() is then not called, as for a cut run.
  *   - A run cut short (deadlock, livelock, budget, divergence) abandons the
  *     other threads mid-flight: teardown() must free the world without
- *     their help.  check() is not called then.
+ *     their help (and without the locks they hold).  check() is not
+ *     called then.
  *
  * Threading: sim_run()/sim_search() may be called from several OS threads at
  * once (each builds its own executor state); the program's setup()/thread()
@@ -91,7 +94,8 @@ struct sim_program {
 	void (*thread)(void *world, int tid);
 	/*
 	 * Quiescent checks after the threads end (not called when the run was
-	 * cut short by deadlock/livelock/divergence).  May call sim_violation().
+	 * cut short by deadlock/livelock/divergence, or a BUG unwound a
+	 * thread).  May call sim_violation().
 	 */
 	void (*check)(void *world);
 	/* Free the world; always called when setup() was. */
@@ -115,6 +119,12 @@ struct sim_run_opts {
 	uint32_t timeout_ms;	/* free-running watchdog; 0: 10,000 */
 	size_t stack_size;	/* fiber/pthread stack; 0: 256 KiB (1 MiB under ASan) */
 	bool keep_log;		/* keep the event log in the result (sim_result.log) */
+	/*
+	 * Drop every violation of this checker (NULL: none): a switched-off
+	 * checker, to prove that a finding depends on it (gmemsim
+	 * --disable-checker).  Deadlock/livelock outcomes are not checkers.
+	 */
+	const char *ignore_checker;
 };
 
 #define SIM_RUN_OPTS_INIT { .executor = SIM_EXEC_FIBER }

@@ -141,6 +141,7 @@ struct sim_exec {
 	uint32_t spin_streak;
 	uint64_t hash;
 	bool ending;			/* run cut short; threads must not be resumed */
+	bool bugged;			/* a BUG unwound a thread: its locks stay held */
 	bool in_check;			/* check()/setup(): no model thread */
 	struct sim_event *log;
 	size_t nlog, caplog;

@@ -34,6 +34,10 @@ static const struct trace_const memslot_flags[] = {
 static const struct trace_const gmem_flags[] = {
 	{ "MMAP", 1 << 0 }, { "INIT_SHARED", 1 << 1 },
 	{ "NO_DIRECT_MAP", 1 << 2 },	/* proposed (direct-map removal) */
+	{ "IN_PLACE", 1ULL << 32 },	/* model-only: in-place conversion (proposed) */
+	{ "HUGETLB", 1ULL << 33 },	/* model-only: HugeTLB backing (proposed) */
+	/* The RFC's page-size field (bits 58..63, log2 of the size); parse only. */
+	{ "HUGETLB_2MB", 21ULL << 58 }, { "HUGETLB_1GB", 30ULL << 58 },
 	END
 };
 
@@ -106,6 +110,11 @@ static const struct trace_const errnos[] = {
 	{ "ENOTSUPP", 524 }, END
 };
 
+/* include/uapi/linux/mempolicy.h; LOCAL (4) and later modes are not modelled. */
+static const struct trace_const mpols[] = {
+	{ "DEFAULT", 0 }, { "PREFERRED", 1 }, { "BIND", 2 }, { "INTERLEAVE", 3 }, END
+};
+
 static const struct {
 	const struct trace_const *tab;
 	bool flags;
@@ -122,6 +131,7 @@ static const struct {
 	[TCC_EXIT_REASON]	= { exit_reasons, false },
 	[TCC_EXIT_FLAGS]	= { exit_flags, true },
 	[TCC_ERRNO]		= { errnos, false },
+	[TCC_MPOL]		= { mpols, false },
 };
 
 static const struct trace_const *family(enum trace_const_class cls)

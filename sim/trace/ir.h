@@ -98,6 +98,34 @@ enum trace_op {
 	/* host_pin(H map, offset) -> pin handle; host_unpin(H pin) (GUP-like) */
 	TOP_HOST_PIN,
 	TOP_HOST_UNPIN,
+	/*
+	 * vcpu_run(H vcpu, rip, gpa, len, loops): KVM_RUN of a guest that
+	 * fetches at rip, then reads [gpa, gpa+len) (len 0: no read), up to
+	 * @loops times, stopping early when the value read changes.  Result:
+	 * the last value read, or the exit (INTERNAL_ERROR: code fetch from a
+	 * gpa without memory; MMIO: the read hit no memslot).
+	 */
+	TOP_VCPU_RUN,
+	/* mbind(H map, offset, length, mode, nodemask, flags): NUMA policy of a range */
+	TOP_MBIND,
+	/* get_mempolicy(H map, offset, field): MPOL_F_ADDR; field 0 = mode, 1 = nodemask */
+	TOP_GET_MEMPOLICY,
+	/* page_node(H map, offset): move_pages(nodes = NULL) of the page: its node or ENOENT */
+	TOP_PAGE_NODE,
+	/*
+	 * set_memory_attributes2(H fd, offset, size, attributes, flags, reserved0):
+	 * KVM_SET_MEMORY_ATTRIBUTES2 on a guest_memfd (in-place conversion,
+	 * proposed) or a VM fd; on EAGAIN remaining = bytes from error_offset.
+	 */
+	TOP_SET_MEMORY_ATTRIBUTES2,
+	/* fd = link_guest_memfd(H vm, H fd, flags, reserved0) (proposed) */
+	TOP_LINK_GUEST_MEMFD,
+	/* hugetlb_pool(size, nr): the world's HugeTLB pool of size-byte pages (2M, 1G) */
+	TOP_HUGETLB_POOL,
+	/* tdx_config(H vm, huge, accept): TDX 2M private mappings / guest accept */
+	TOP_TDX_CONFIG,
+	/* accept(H vcpu, gpa, size): the TDX guest's TDG.MEM.PAGE.ACCEPT (4K or 2M) */
+	TOP_ACCEPT,
 	TOP_NR
 };
 
@@ -233,6 +261,7 @@ enum trace_const_class {
 	TCC_EXIT_REASON,	/* KVM_EXIT_* without the prefix */
 	TCC_EXIT_FLAGS,		/* KVM_MEMORY_EXIT_FLAG_*: PRIVATE */
 	TCC_ERRNO,		/* EINVAL, ... */
+	TCC_MPOL,		/* MPOL_*: DEFAULT PREFERRED BIND INTERLEAVE */
 	TCC_NR
 };
 

@@ -103,6 +103,7 @@ static const char *const family_what[TCC_NR] = {
 	[TCC_EXIT_REASON]	= "an exit reason (MEMORY_FAULT, MMIO, INTERNAL_ERROR, SHUTDOWN, HLT, ...) or a number",
 	[TCC_EXIT_FLAGS]	= "memory-fault flags (PRIVATE) or a number",
 	[TCC_ERRNO]		= "an errno name",
+	[TCC_MPOL]		= "a memory policy mode (DEFAULT, PREFERRED, BIND, INTERLEAVE) or a number",
 };
 
 static int number(struct parser *p, uint64_t *out)

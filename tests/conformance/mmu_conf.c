@@ -251,10 +251,9 @@ END_TEST
 /*
  * SPEC-13 (single-thread half): a THP-backed shared frame mapped 2M; one gfn
  * becomes private; afterwards no 2M shared SPTE covers it, the frame is
- * MIXED, and shared accesses elsewhere in the frame still work.  (The model
- * mm currently backs anon_mmap with 4K pages even under MADV_HUGEPAGE, so
- * the 2M mapping itself is exercised by mmu_unit_fault and mmu_race, whose
- * stub host reports THP.)
+ * MIXED, and shared accesses elsewhere in the frame still work.  (anon_mmap
+ * is shmem THP under MADV_HUGEPAGE now, so the first write maps 2M; the 2M
+ * mapping itself is checked in conf_model.c, SPEC_3_5_*.)
  */
 START_TEST(test_SPEC_13_convert_inside_huge_frame)
 {

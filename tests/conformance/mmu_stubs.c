@@ -329,6 +329,12 @@ int kvm_gmem_get_pfn(struct kvm *kvm, struct kvm_memory_slot *slot, gfn_t gfn,
 	*pfn = stub_gmem_pfn(w, gfn);
 	*page = NULL;		/* no reference to drop in the stub */
 	*max_order = w->gmem_order;
+	/* Like kvm_gmem_get_pfn(): SNP's prepare fills the RMP for the folio. */
+	if (kvm->arch.vm_type == KVM_X86_SNP_VM) {
+		u64 mask = (1ULL << w->gmem_order) - 1;
+
+		return kvm_arch_gmem_prepare(kvm, gfn & ~mask, *pfn & ~mask, w->gmem_order);
+	}
 	return 0;
 }
 
@@ -371,4 +377,37 @@ void mm_folio_put_refs(struct folio *folio, int refs, const char *site)
 int host_pfn_mapping_level(struct mm_struct *mm, unsigned long addr)
 {
 	return stub_w->host_level;
+}
+
+/* ---- proposed designs the arch code asks about (HugeTLB gmem, SNP RMP) ---- */
+
+bool kvm_gmem_slot_has_huge_folios(const struct kvm_memory_slot *slot)
+{
+	return false;
+}
+
+struct kvm_memory_slot *gfn_to_memslot(struct kvm *kvm, gfn_t gfn)
+{
+	struct stub_world *w = world_of(kvm);
+	int i;
+
+	for (i = 0; i < w->nslots; i++) {
+		struct kvm_memory_slot *s = w->slots[i];
+
+		if (gfn >= s->base_gfn && gfn < s->base_gfn + s->npages)
+			return s;
+	}
+	return NULL;
+}
+
+static DEFINE_XARRAY(stub_rmp);
+
+struct xarray *mm_world_rmp(void)
+{
+	return &stub_rmp;
+}
+
+struct folio *mm_pfn_folio_live(unsigned long pfn)
+{
+	return NULL;
 }

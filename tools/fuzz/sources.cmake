@@ -1,25 +1,59 @@
 # tools/fuzz: fuzz targets.  Each has a replay driver that CTest runs over
-# the committed corpus (label fuzz), and, with GMEMSIM_FUZZ=ON (clang), a
-# libFuzzer binary:
+# the committed corpus (tests/fuzz/fuzz.cmake, label fuzz), and, with
+# GMEMSIM_FUZZ=ON (clang), a libFuzzer binary:
 #   cmake --preset fuzz && cmake --build --preset fuzz --target parser_fuzz
 #   build/fuzz/tools/parser_fuzz -dict=tools/fuzz/parser_fuzz.dict \
 #       -max_len=4096 CORPUS_DIR tests/fuzz/parser_corpus
+#   build/fuzz/tools/model_fuzz -max_len=512 CORPUS_DIR tests/fuzz/corpus
+#   build/fuzz/tools/diff_fuzz -max_len=256 CORPUS_DIR tests/fuzz/diff_corpus
+# tools/fuzz/smoke.sh runs them all for a while; .clusterfuzzlite/build.sh
+# builds them the OSS-Fuzz way.
+#
+# model_fuzz_afl is the AFL++ persistent-mode driver: a real AFL target when
+# the compiler is afl-clang-fast (CC=afl-clang-fast cmake ...), a one-shot
+# stdin driver otherwise.
 
 # Trace parser and printer (sim/trace).
 add_executable(parser_fuzz_replay ${CMAKE_CURRENT_LIST_DIR}/parser_fuzz.c)
 target_compile_definitions(parser_fuzz_replay PRIVATE PARSER_FUZZ_REPLAY)
 target_link_libraries(parser_fuzz_replay PRIVATE gmemsim_trace)
-add_test(NAME parser_fuzz_corpus
-         COMMAND parser_fuzz_replay ${PROJECT_SOURCE_DIR}/tests/fuzz/parser_corpus
-                 ${PROJECT_SOURCE_DIR}/traces)
-set_tests_properties(parser_fuzz_corpus PROPERTIES LABELS fuzz TIMEOUT 120)
+
+# The model property (model_fuzz.c) and the differential one (diff_fuzz.c).
+set(_fuzz_dir ${CMAKE_CURRENT_LIST_DIR})
+add_library(gmemsim_fuzz STATIC ${_fuzz_dir}/fuzz_decode.c ${_fuzz_dir}/fuzz_run.c)
+target_link_libraries(gmemsim_fuzz PUBLIC gmemsim_sim)
+
+add_executable(model_fuzz_replay ${_fuzz_dir}/model_fuzz.c)
+target_compile_definitions(model_fuzz_replay PRIVATE MODEL_FUZZ_REPLAY)
+target_link_libraries(model_fuzz_replay PRIVATE gmemsim_fuzz)
+
+add_executable(model_fuzz_afl ${_fuzz_dir}/model_fuzz.c)
+target_compile_definitions(model_fuzz_afl PRIVATE MODEL_FUZZ_AFL)
+target_link_libraries(model_fuzz_afl PRIVATE gmemsim_fuzz)
+
+add_executable(diff_fuzz_replay ${_fuzz_dir}/diff_fuzz.c)
+target_compile_definitions(diff_fuzz_replay PRIVATE DIFF_FUZZ_REPLAY)
+target_link_libraries(diff_fuzz_replay PRIVATE gmemsim_fuzz)
 
 if(GMEMSIM_FUZZ)
+  # Coverage instrumentation for everything the targets run, so libFuzzer
+  # sees the model's branches, not only the decoder's.
+  foreach(lib gmemsim_shims gmemsim_model gmemsim_sim gmemsim_trace gmemsim_fuzz)
+    target_compile_options(${lib} PRIVATE -fsanitize=fuzzer-no-link)
+  endforeach()
+
   # The parser is compiled again here so that libFuzzer's coverage
-  # instrumentation reaches it.
+  # instrumentation reaches it without the rest of the simulator.
   get_property(_parser_fuzz_srcs GLOBAL PROPERTY GMEMSIM_TRACE_SOURCES)
-  add_executable(parser_fuzz ${CMAKE_CURRENT_LIST_DIR}/parser_fuzz.c ${_parser_fuzz_srcs})
+  add_executable(parser_fuzz ${_fuzz_dir}/parser_fuzz.c ${_parser_fuzz_srcs})
   target_include_directories(parser_fuzz PRIVATE ${PROJECT_SOURCE_DIR}/sim)
   target_compile_options(parser_fuzz PRIVATE -fsanitize=fuzzer)
   target_link_options(parser_fuzz PRIVATE -fsanitize=fuzzer)
+
+  foreach(t model_fuzz diff_fuzz)
+    add_executable(${t} ${_fuzz_dir}/${t}.c)
+    target_link_libraries(${t} PRIVATE gmemsim_fuzz)
+    target_compile_options(${t} PRIVATE -fsanitize=fuzzer)
+    target_link_options(${t} PRIVATE -fsanitize=fuzzer)
+  endforeach()
 endif()

@@ -11,7 +11,9 @@
 
 #include "explore/explore.h"
 #include "backend/kvm/kvm_caps.h"
+#include "backend/model/model_backend.h"
 #include "trace/ir.h"
+#include "zoo/zoo.h"
 
 int gmemsim_cmd_diff(int argc, char **argv);
 
@@ -24,12 +26,16 @@ static const char usage_top[] =
 "  run TRACE                 execute a trace once (one schedule) and check it\n"
 "  explore TRACE             search interleavings for a violation\n"
 "  replay TRACE --schedule S replay one recorded schedule exactly\n"
-"  minimize TRACE --schedule S\n"
-"                            shrink a failing schedule to a 1-minimal one\n"
+"  minimize TRACE --schedule S [--shrink-trace [-o OUT]]\n"
+"                            shrink a failing schedule to a 1-minimal one, then\n"
+"                            (--shrink-trace) the trace's calls\n"
 "  fmt TRACE                 print the trace in canonical form\n"
 "  caps                      print /dev/kvm capabilities (system and per VM type)\n"
 "  diff TRACE                run a single-threaded trace on the model and on /dev/kvm\n"
 "                            and list every call whose result differs\n"
+"  zoo list | zoo run [NAME...]\n"
+"                            the bug zoo: list the injectable defects, or check that\n"
+"                            each is clean without and found with its defect\n"
 "\n"
 "'gmemsim <command> --help' describes a command's options.\n"
 "exit codes: 0 no violation, 1 violation or disagreement, 2 bad input or usage,\n"
@@ -47,11 +53,15 @@ static const char usage_common[] =
 "      --shard I/N        take the I-th of N deterministic parts of the search\n"
 "      --executor E       fiber | pthread | free  (default fiber)\n"
 "      --faults           let the search inject allocation failures and signals\n"
-"      --inject NAME      run with a named model defect injected\n"
+"      --inject NAME      run with a named model defect injected ('gmemsim zoo list')\n"
+"      --disable-checker C  drop every violation of checker C (prove a finding needs it)\n"
 "      --profile P        kernel profile: 6.18 | 7.1 | 7.2  (default 7.1)\n"
 "      --backend B        model | kvm  (run only; default model)\n"
 "      --schedule S       schedule string to replay/minimise\n"
 "      --no-minimize      report the first failing schedule as found\n"
+"      --shrink-trace     after minimising the schedule, drop the trace's threads and\n"
+"                         calls the failure does not need; print the smaller trace\n"
+"  -o, --output FILE      with --shrink-trace: write the smaller trace to FILE\n"
 "      --timeline FILE    write a Chrome/Perfetto trace JSON of the failing run\n"
 "      --html FILE        write a self-contained HTML page of the failing run\n"
 "      --json             print one JSON object with the result\n"
@@ -62,7 +72,7 @@ static const char usage_common[] =
 enum {
 	OPT_STRATEGY = 1000, OPT_PREEMPT, OPT_SHARD, OPT_EXECUTOR, OPT_FAULTS, OPT_INJECT,
 	OPT_PROFILE, OPT_BACKEND, OPT_SCHEDULE, OPT_TIMELINE, OPT_HTML, OPT_JSON,
-	OPT_NO_MIN,
+	OPT_NO_MIN, OPT_DISABLE_CHECKER, OPT_SHRINK,
 };
 
 static const struct option long_opts[] = {
@@ -77,6 +87,7 @@ static const struct option long_opts[] = {
 	{ "executor", required_argument, NULL, OPT_EXECUTOR },
 	{ "faults", no_argument, NULL, OPT_FAULTS },
 	{ "inject", required_argument, NULL, OPT_INJECT },
+	{ "disable-checker", required_argument, NULL, OPT_DISABLE_CHECKER },
 	{ "profile", required_argument, NULL, OPT_PROFILE },
 	{ "backend", required_argument, NULL, OPT_BACKEND },
 	{ "schedule", required_argument, NULL, OPT_SCHEDULE },
@@ -84,6 +95,8 @@ static const struct option long_opts[] = {
 	{ "html", required_argument, NULL, OPT_HTML },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "no-minimize", no_argument, NULL, OPT_NO_MIN },
+	{ "shrink-trace", no_argument, NULL, OPT_SHRINK },
+	{ "output", required_argument, NULL, 'o' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -130,7 +143,7 @@ static int parse_opts(const char *cmd, int argc, char **argv, struct explore_opt
 	char *end;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "s:d:n:t:j:qvh", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:d:n:t:j:o:qvh", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			if (parse_u64(optarg, &o->seed))
@@ -185,7 +198,12 @@ static int parse_opts(const char *cmd, int argc, char **argv, struct explore_opt
 				return usage_error(cmd, "--executor expects fiber, pthread or free, got '%s'", optarg);
 			break;
 		case OPT_FAULTS: o->faults = true; break;
-		case OPT_INJECT: o->inject = optarg; break;
+		case OPT_INJECT:
+			if (!model_inject_valid(optarg))
+				return usage_error(cmd, "--inject: no defect '%s' (see 'gmemsim zoo list')", optarg);
+			o->inject = optarg;
+			break;
+		case OPT_DISABLE_CHECKER: o->disable_checker = optarg; break;
 		case OPT_PROFILE:
 			if (strcmp(optarg, "6.18") && strcmp(optarg, "7.1") && strcmp(optarg, "7.2"))
 				return usage_error(cmd, "--profile expects 6.18, 7.1 or 7.2, got '%s'", optarg);
@@ -201,6 +219,8 @@ static int parse_opts(const char *cmd, int argc, char **argv, struct explore_opt
 		case OPT_HTML: o->html_path = optarg; break;
 		case OPT_JSON: o->json = true; break;
 		case OPT_NO_MIN: o->minimize = false; break;
+		case OPT_SHRINK: o->shrink_trace = true; break;
+		case 'o': o->output_path = optarg; break;
 		case 'q': o->quiet = true; break;
 		case 'v': o->verbose++; break;
 		case 'h':
@@ -212,6 +232,8 @@ static int parse_opts(const char *cmd, int argc, char **argv, struct explore_opt
 			return GMEMSIM_EXIT_USAGE;
 		}
 	}
+	if (nargs_wanted < 0)
+		return -1;	/* any number of names, left in argv[optind...] */
 	if (argc - optind != nargs_wanted)
 		return usage_error(cmd, "expects exactly one TRACE argument%s", argc - optind > 1 ? " (got more)" : "");
 	o->trace_path = argv[optind];
@@ -247,6 +269,51 @@ static int cmd_fmt(int argc, char **argv)
 	return GMEMSIM_EXIT_OK;
 }
 
+static const char zoo_help[] =
+"usage: gmemsim zoo list [--json]\n"
+"       gmemsim zoo run [NAME...] [options]\n\n"
+"list: every bug-zoo entry (an --inject name) with a one-line description;\n"
+"--json adds spec reference, trace, expected checkers.\n"
+"run: for each entry (default all), explore traces/zoo/NAME.trace on the\n"
+"correct model (must be clean), then with the defect injected (a generic\n"
+"checker must report it); print executions and seconds to detection.\n"
+"Exit 1 if any entry is missed or its clean run is not clean.  Seed\n"
+"default 1; GMEMSIM_ZOO_DIR overrides where the traces are.\n\n";
+
+static int cmd_zoo(int argc, char **argv)
+{
+	struct explore_opts o;
+	int rc;
+
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		fputs(zoo_help, argc < 2 ? stderr : stdout);
+		if (argc >= 2)
+			fputs(usage_common, stdout);
+		return argc < 2 ? GMEMSIM_EXIT_USAGE : GMEMSIM_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "list")) {
+		if (argc == 2)
+			return zoo_cmd_list(false);
+		if (argc == 3 && !strcmp(argv[2], "--json"))
+			return zoo_cmd_list(true);
+		if (argc == 3 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h"))) {
+			fputs(zoo_help, stdout);
+			return GMEMSIM_EXIT_OK;
+		}
+		return usage_error("zoo list", "takes only --json%s", "");
+	}
+	if (strcmp(argv[1], "run"))
+		return usage_error("zoo", "expects 'list' or 'run', got '%s'", argv[1]);
+	explore_opts_init(&o);
+	o.quiet = true;
+	rc = parse_opts("zoo run", argc - 1, argv + 1, &o, -1, zoo_help);
+	if (rc >= 0)
+		return rc;
+	if (o.inject)
+		return usage_error("zoo run", "takes entry NAMEs, not --inject%s", "");
+	return zoo_cmd_run(&o, argv + 1 + optind, argc - 1 - optind);
+}
+
 static const struct {
 	const char *name;
 	const char *help;
@@ -262,7 +329,10 @@ static const struct {
 	{ "replay", "usage: gmemsim replay TRACE --schedule S [options]\n\nReplay one schedule exactly "
 	  "and print its event-log hash and story.\n\n", explore_cmd_replay, true },
 	{ "minimize", "usage: gmemsim minimize TRACE --schedule S [options]\n\nShrink a failing "
-	  "schedule: shortest failing prefix, then remove preemptions\nuntil 1-minimal.\n\n",
+	  "schedule: shortest failing prefix, then remove preemptions\nuntil 1-minimal; with "
+	  "--shrink-trace, then remove threads and calls the\nfailure does not need (each "
+	  "smaller trace re-searched with a bounded DFS),\nand print the smaller trace and "
+	  "its schedule.\n\n",
 	  explore_cmd_minimize, true },
 };
 
@@ -283,6 +353,8 @@ int main(int argc, char **argv)
 		return gmemsim_cmd_caps(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "diff"))
 		return gmemsim_cmd_diff(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "zoo"))
+		return cmd_zoo(argc - 1, argv + 1);
 	for (i = 0; i < sizeof(trace_cmds) / sizeof(trace_cmds[0]); i++) {
 		if (strcmp(argv[1], trace_cmds[i].name))
 			continue;

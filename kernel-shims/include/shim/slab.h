@@ -119,6 +119,26 @@ unsigned int shim_slab_check(void);
 unsigned long shim_slab_report_leaks(void);
 
 /**
+ * shim_slab_obj_live() - May the model access the slab object at @p?
+ * @p: the start of a kmalloc()/kmem_cache_alloc() object (other pointers
+ *     are not judged: true)
+ * @site: "file:line" of the access
+ *
+ * KASAN's generic use-after-free check for any slab object: a freed
+ * object (header magic FREE, still in the quarantine) is reported as
+ * SHIM_REPORT_SLAB "use-after-free of N-byte object allocated at X, freed
+ * at Y, accessed at Z" and the caller must skip the access, so ASan and
+ * plain builds both report instead of crashing.  Objects of
+ * SLAB_TYPESAFE_BY_RCU caches may be read after free (true).  A block
+ * that already left the quarantine cannot be told from foreign memory
+ * (true; ASan then flags the access itself).
+ *
+ * Context: any; does not sleep.
+ * Return: false if @p is a freed object (reported), else true.
+ */
+bool shim_slab_obj_live(const void *p, const char *site);
+
+/**
  * shim_slab_fail_after() - Make the @n-th next allocation fail, once.
  * @n: 1 fails the very next allocation; 0 cancels.
  *

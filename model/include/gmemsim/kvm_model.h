@@ -7,6 +7,7 @@
 #ifndef _GMEMSIM_KVM_MODEL_H
 #define _GMEMSIM_KVM_MODEL_H
 
+#include <linux/mempolicy.h>
 #include <linux/kvm_host.h>
 #include <linux/list.h>
 #include <linux/xarray.h>
@@ -22,6 +23,12 @@ struct gmem_inode {
 	struct inode *inode;
 	u64 flags;
 	struct list_head gmem_file_list;
+	/* Per-index shareability (GUEST_MEMFD_FLAG_IN_PLACE, spec §6.3) or NULL. */
+	struct gmem_inplace *inplace;
+	/* HugeTLB allocator (GUEST_MEMFD_FLAG_HUGETLB, spec §6.4) or NULL. */
+	struct gmem_hugetlb *hugetlb;
+	/* NUMA policy by page range, set through the mmap (spec §1.9). */
+	struct shared_policy policy;
 };
 
 /*

@@ -57,6 +57,8 @@
 /* Internal memslot flags, above the uapi KVM_MEM_* bits. */
 #define KVM_MEMSLOT_INVALID		(1UL << 16)
 #define KVM_MEMSLOT_GMEM_ONLY		(1UL << 17)
+/* Proposed (spec §6.3): bound to an in-place gmem; attributes come from it. */
+#define KVM_MEMSLOT_GMEM_IN_PLACE	(1UL << 18)
 
 #ifndef KVM_MEM_MAX_NR_PAGES
 #define KVM_MEM_MAX_NR_PAGES		((1UL << 31) - 1)
@@ -72,6 +74,9 @@
 #define KVM_EXIT_MMIO			6
 #define KVM_EXIT_SHUTDOWN		8
 #define KVM_EXIT_INTERNAL_ERROR		17
+#endif
+#ifndef KVM_EXIT_EXCEPTION
+#define KVM_EXIT_EXCEPTION		1	/* model: TDX #VE (unaccepted page) */
 #endif
 #ifndef KVM_EXIT_MEMORY_FAULT
 #define KVM_EXIT_MEMORY_FAULT		39
@@ -215,6 +220,8 @@ struct kvm {
 
 	/* gfn -> attribute mask, multi-index entries for large ranges. */
 	struct xarray mem_attr_array;
+	/* Proposed (spec §6.3): some slot is bound to an in-place gmem. */
+	bool gmem_in_place;
 
 	bool vm_bugged;
 	bool vm_dead;
@@ -237,7 +244,23 @@ enum kvm_model_zoo {
 	KVM_ZOO_UNBIND_SKIP_DYING	= BIT(1),	/* pre-fix unbind: dangling bindings */
 	KVM_ZOO_INVALIDATE_END_NO_SEQ	= BIT(2),	/* end forgets seq++: stale installs */
 	KVM_ZOO_RELEASE_KEEP_SLOT_FILE	= BIT(3),	/* release leaves slot->gmem.file */
+	KVM_ZOO_PUNCH_TRUNCATE_FIRST	= BIT(4),	/* punch truncates, then begins */
+	KVM_ZOO_PUNCH_NO_END		= BIT(5),	/* punch never ends its invalidation */
+	KVM_ZOO_ATTR_STORE_BEFORE_ZAP	= BIT(6),	/* attributes stored, then zapped */
+	KVM_ZOO_INVALIDATE_NO_RANGE	= BIT(7),	/* gmem zap without range_add */
+	KVM_ZOO_B16_BIND_SIGNED		= BIT(8),	/* bind bounds check in signed loff_t */
+	KVM_ZOO_RELEASE_NO_ZAP		= BIT(9),	/* release keeps the guest mappings */
+	KVM_ZOO_B09_GET_FOLIO_NULL	= BIT(10),	/* get_pfn checks get_folio for NULL only */
+	KVM_ZOO_B21_TRUNCATE_PRIVATE	= BIT(11),	/* partial truncate zeroes private pages */
+	KVM_ZOO_B07_PRIVATE_FILTER	= BIT(12),	/* INIT_SHARED gmem zapped as PRIVATE */
 };
+
+/* Proposed designs (gmem_inplace.c, gmem_link.c); high bits, apart from the above. */
+#define KVM_ZOO_CONVERT_NO_REFCOUNT	BIT(24)	/* to-private without the refcount check */
+#define KVM_ZOO_INVALIDATE_ONE_FILE	BIT(25)	/* inode invalidation reaches one file only */
+/* HugeTLB gmem (gmem_hugetlb.c, spec §6.4). */
+#define KVM_ZOO_HUGETLB_SPLIT_NO_ZAP	BIT(28)	/* a partial zap keeps the huge SPTE */
+#define KVM_ZOO_HUGETLB_MERGE_SHARED	BIT(29)	/* merge with shared pages in the range */
 
 static inline bool kvm_model_zoo(const struct kvm *kvm, unsigned long defect)
 {
@@ -499,6 +522,28 @@ long kvm_gmem_populate(struct kvm *kvm, gfn_t start_gfn, void __user *src,
 		       long npages, kvm_gmem_populate_cb post_populate,
 		       void *opaque);
 bool kvm_gmem_is_gmem_file(struct file *file);
+/* Proposed HugeTLB gmem (spec §6.4): is @slot bound to a HugeTLB file? */
+bool kvm_gmem_slot_has_huge_folios(const struct kvm_memory_slot *slot);
+/* Its checker ("hugetlb"): no huge folio over a shared index. */
+int kvm_gmem_hugetlb_check_invariants(struct kvm *kvm,
+				      void (*report)(void *ctx, const char *checker,
+						     const char *msg),
+				      void *ctx);
+
+/* ---- proposed: in-place conversion, files linked to one inode ----------- */
+#include <uapi/linux/kvm_gmem_inplace.h>
+
+int kvm_gmem_ioctl_set_memory_attributes2(struct file *file,
+					  struct kvm_memory_attributes2 *attrs);
+int kvm_vm_ioctl_link_guest_memfd(struct kvm *kvm,
+				  const struct kvm_link_guest_memfd *args);
+unsigned long kvm_gmem_get_memory_attributes(struct kvm *kvm, gfn_t gfn);
+bool kvm_gmem_range_has_memory_attributes(struct kvm *kvm, gfn_t start, gfn_t end,
+					  unsigned long mask, unsigned long attrs);
+int kvm_gmem_check_invariants(struct kvm *kvm,
+			      void (*report)(void *ctx, const char *checker,
+					     const char *msg),
+			      void *ctx);
 
 /* ---- arch hooks (implemented by arch/x86, spec §1.14 / §2) -------------- */
 

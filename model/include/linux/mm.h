@@ -345,6 +345,7 @@ int memory_failure(unsigned long pfn, int flags);
 
 /* folio_batch release (swap.c) and __folio_put helpers used by macros */
 struct folio *mm_folio_alloc(gfp_t gfp, unsigned int order, const char *site);
+struct folio *mm_folio_alloc_node(gfp_t gfp, unsigned int order, int nid, const char *site);
 struct page *mm_alloc_page(gfp_t gfp, const char *site);
 struct page *mm_pfn_to_page(unsigned long pfn, const char *site);
 struct folio *mm_pfn_to_folio(unsigned long pfn, const char *site);

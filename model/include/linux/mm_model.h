@@ -72,6 +72,7 @@ void mm_world_set_bytes_mode(struct mm_world *w, bool on);
  * at once.  Reuse order depends only on the sequence of allocs and frees.
  */
 void mm_world_set_quarantine(struct mm_world *w, unsigned long nr);
+int mm_world_set_nr_nodes(struct mm_world *w, unsigned int nr);
 
 /*
  * Content hook: called on every content access with the pfn, whether it is
@@ -81,6 +82,10 @@ void mm_world_set_quarantine(struct mm_world *w, unsigned long nr);
 typedef void (*mm_content_hook_t)(void *ctx, unsigned long pfn, bool write,
 				  const char *site);
 void mm_world_set_content_hook(struct mm_world *w, mm_content_hook_t hook, void *ctx);
+
+/* The machine's SNP RMP (pfn -> entry value), owned by arch/x86 svm/sev.c. */
+struct xarray;
+struct xarray *mm_world_rmp(void);
 
 /* ---- contents API (contents.c) ---- */
 

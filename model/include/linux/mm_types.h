@@ -26,6 +26,7 @@ struct file;
 struct mm_struct;
 struct vm_area_struct;
 struct mm_world;
+struct mempolicy;
 
 /*
  * struct page - one 4 KiB physical page.
@@ -139,6 +140,14 @@ struct vm_operations_struct {
 	void (*open)(struct vm_area_struct *vma);
 	void (*close)(struct vm_area_struct *vma);
 	vm_fault_t (*fault)(struct vm_fault *vmf);
+	/*
+	 * NUMA (spec §1.9): store / look up the policy of the file range
+	 * behind @vma.  get_policy copies the policy out (the kernel returns a
+	 * reference): false if there is none at @addr.
+	 */
+	int (*set_policy)(struct vm_area_struct *vma, struct mempolicy *new);
+	bool (*get_policy)(struct vm_area_struct *vma, unsigned long addr,
+			   struct mempolicy *pol, pgoff_t *ilx);
 };
 
 /*

@@ -11,6 +11,8 @@
 #ifndef _LINUX_PAGE_FLAGS_H
 #define _LINUX_PAGE_FLAGS_H
 
+#include <linux/bug.h>
+#include <linux/err.h>
 #include <linux/types.h>
 #include <linux/mm_types.h>
 
@@ -26,6 +28,7 @@ enum pageflags {
 	PG_private,
 	PG_freed,		/* model: returned to the pool, pfns poisoned */
 	PG_contentlock,		/* model: serialises a page's content updates */
+	PG_hugetlb,		/* HugeTLB folio, or a page of a split one */
 	__NR_PAGEFLAGS,
 };
 
@@ -71,15 +74,30 @@ static inline bool __page_flag_test_and_set(unsigned long *flags, int nr)
 	return __atomic_fetch_or(flags, 1UL << nr, __ATOMIC_ACQ_REL) & (1UL << nr);
 }
 
+/*
+ * The flag word of @folio.  Dereferencing a folio pointer that carries an
+ * errno (ERR_PTR) oopses in the kernel; the model BUGs instead of faulting,
+ * so a caller that takes an error for a folio (spec B-09) is reported at
+ * its step and only that thread dies.
+ */
+static inline unsigned long *folio_flags(const struct folio *folio)
+{
+	if (unlikely(IS_ERR(folio)))
+		shim_bug(__FILE__, __LINE__,
+			 "unable to handle folio pointer ERR_PTR(%ld): an error taken for a folio",
+			 PTR_ERR(folio));
+	return (unsigned long *)&folio->flags;
+}
+
 #define FOLIO_FLAG(fname, bit)						\
 static inline bool folio_test_##fname(const struct folio *folio)	\
-{ return __page_flag_test(&folio->flags, bit); }			\
+{ return __page_flag_test(folio_flags(folio), bit); }			\
 static inline void folio_set_##fname(struct folio *folio)		\
-{ __page_flag_set(&folio->flags, bit); }				\
+{ __page_flag_set(folio_flags(folio), bit); }				\
 static inline void folio_clear_##fname(struct folio *folio)		\
-{ __page_flag_clear(&folio->flags, bit); }				\
+{ __page_flag_clear(folio_flags(folio), bit); }				\
 static inline bool folio_test_set_##fname(struct folio *folio)		\
-{ return __page_flag_test_and_set(&folio->flags, bit); }
+{ return __page_flag_test_and_set(folio_flags(folio), bit); }
 
 FOLIO_FLAG(uptodate, PG_uptodate)
 FOLIO_FLAG(dirty, PG_dirty)
@@ -90,7 +108,7 @@ FOLIO_FLAG(private, PG_private)
 /* Read-only from outside mm/: the pool and the folio lock own these. */
 static inline bool folio_test_locked(const struct folio *folio)
 {
-	return __page_flag_test(&folio->flags, PG_locked);
+	return __page_flag_test(folio_flags(folio), PG_locked);
 }
 
 static inline bool folio_test_large(const struct folio *folio)
@@ -101,6 +119,12 @@ static inline bool folio_test_large(const struct folio *folio)
 static inline bool folio_test_anon(const struct folio *folio)
 {
 	return __page_flag_test(&folio->flags, PG_anon);
+}
+
+/* A HugeTLB folio (or an order-0 page of a split one): freed by free_huge_folio(). */
+static inline bool folio_test_hugetlb(const struct folio *folio)
+{
+	return __page_flag_test(&folio->flags, PG_hugetlb);
 }
 
 /* Model: the folio was freed; its struct stays (vmemmap) but is poisoned. */

@@ -128,6 +128,10 @@ static inline fgf_t fgf_set_order(size_t size)
  */
 struct folio *__filemap_get_folio(struct address_space *mapping, pgoff_t index,
 				  fgf_t fgp_flags, gfp_t gfp);
+struct mempolicy;
+struct folio *__filemap_get_folio_mpol(struct address_space *mapping, pgoff_t index,
+				       fgf_t fgp_flags, gfp_t gfp,
+				       const struct mempolicy *policy, unsigned long ilx);
 
 static inline struct folio *filemap_get_folio(struct address_space *mapping, pgoff_t index)
 {

@@ -46,6 +46,9 @@ u64 kvm_supported_mem_attributes(struct kvm *kvm)
  */
 unsigned long kvm_get_memory_attributes(struct kvm *kvm, gfn_t gfn)
 {
+	/* Proposed in-place gmem (spec §6.3): such slots answer from the inode. */
+	if (unlikely(READ_ONCE(kvm->gmem_in_place)))
+		return kvm_gmem_get_memory_attributes(kvm, gfn);
 	return xa_to_value(xa_load(&kvm->mem_attr_array, gfn));
 }
 
@@ -81,6 +84,9 @@ bool kvm_range_has_memory_attributes(struct kvm *kvm, gfn_t start, gfn_t end,
 	mask &= kvm_supported_mem_attributes(kvm);
 	if (attrs & ~mask)
 		return false;
+
+	if (unlikely(READ_ONCE(kvm->gmem_in_place)))
+		return kvm_gmem_range_has_memory_attributes(kvm, start, end, mask, attrs);
 
 	if (end == start + 1)
 		return (kvm_get_memory_attributes(kvm, start) & mask) == attrs;
@@ -223,6 +229,14 @@ static bool kvm_pre_set_memory_attributes(struct kvm *kvm,
 	return kvm_arch_pre_set_memory_attributes(kvm, range);
 }
 
+/* Bug zoo: zap the mappings of the old kind, outside any invalidation. */
+static bool kvm_zoo_unmap_old_attributes(struct kvm *kvm, struct kvm_gfn_range *range)
+{
+	range->attr_filter = range->arg.attributes & KVM_MEMORY_ATTRIBUTE_PRIVATE ?
+			     KVM_FILTER_SHARED : KVM_FILTER_PRIVATE;
+	return kvm_unmap_gfn_range(kvm, range);
+}
+
 /**
  * kvm_vm_set_mem_attributes() - set @attributes on [@start, @end).
  * @kvm: the VM
@@ -269,6 +283,25 @@ int kvm_vm_set_mem_attributes(struct kvm *kvm, gfn_t start, gfn_t end,
 	if (r)
 		goto out_unlock;
 	cond_resched();
+
+	/*
+	 * Bug zoo: store first and zap afterwards, with no mmu_invalidate
+	 * around the change: a fault that read the old attributes before the
+	 * store passes its seq check and installs after the zap.
+	 */
+	if (kvm_model_zoo(kvm, KVM_ZOO_ATTR_STORE_BEFORE_ZAP)) {
+		sched_point("attr:store");
+		r = kvm_attr_store_range(kvm, start, end, entry);
+		KVM_BUG_ON(r, kvm);
+		pre_set_range.handler = kvm_zoo_unmap_old_attributes;
+		pre_set_range.on_lock = NULL;
+		post_set_range.on_lock = NULL;
+		sched_point("attr:zap");
+		kvm_handle_gfn_range(kvm, &pre_set_range);
+		sched_point("attr:post");
+		kvm_handle_gfn_range(kvm, &post_set_range);
+		goto out_unlock;
+	}
 
 	kvm_handle_gfn_range(kvm, &pre_set_range);
 

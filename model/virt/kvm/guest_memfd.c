@@ -16,6 +16,7 @@
 #include <linux/kvm_host.h>
 #include <linux/fs.h>
 #include <fcntl.h>
+#include <linux/kasan.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
 #include <linux/slab.h>
@@ -24,6 +25,8 @@
 #include <gmemsim/fdtable.h>
 
 #include "kvm_mm.h"
+#include "gmem_inplace.h"
+#include "gmem_hugetlb.h"
 
 /* Pseudo-fs limit (MAX_LFS_FILESIZE) used by the VFS fallocate checks. */
 #define KVM_GMEM_MAXBYTES	((loff_t)LLONG_MAX)
@@ -31,11 +34,6 @@
 static const struct file_operations kvm_gmem_fops;
 static const struct address_space_operations kvm_gmem_aops;
 static const struct vm_operations_struct kvm_gmem_vm_ops;
-
-static inline struct gmem_inode *GMEM_I(struct inode *inode)
-{
-	return inode->i_private;
-}
 
 static inline bool kvm_gmem_supports_mmap(struct inode *inode)
 {
@@ -66,9 +64,23 @@ static kvm_pfn_t kvm_gmem_folio_file_pfn(struct folio *folio, pgoff_t index)
  */
 static struct folio *kvm_gmem_get_folio(struct inode *inode, pgoff_t index)
 {
-	return __filemap_get_folio(inode->i_mapping, index,
-				   FGP_LOCK | FGP_ACCESSED | FGP_CREAT,
-				   mapping_gfp_mask(inode->i_mapping));
+	struct mempolicy pol;
+	bool has_pol;
+
+	/* Proposed (spec §6.4): whole huge folios from the file's reservation. */
+	if (kvm_gmem_is_hugetlb(inode))
+		return kvm_gmem_hugetlb_get_folio(inode, index);
+
+	has_pol = mpol_shared_policy_lookup(&GMEM_I(inode)->policy, index, &pol);
+	/*
+	 * The policy at the index decides the node; the interleave index is
+	 * the inode number plus the page index, the offset counted once
+	 * (B-18, 48dbe4732198).
+	 */
+	return __filemap_get_folio_mpol(inode->i_mapping, index,
+					FGP_LOCK | FGP_ACCESSED | FGP_CREAT,
+					mapping_gfp_mask(inode->i_mapping),
+					has_pol ? &pol : NULL, inode->i_ino + index);
 }
 
 static enum kvm_gfn_range_filter kvm_gmem_get_invalidate_filter(struct inode *inode)
@@ -80,6 +92,12 @@ static enum kvm_gfn_range_filter kvm_gmem_get_invalidate_filter(struct inode *in
 				     struct gmem_file, entry);
 	if (f && f->profile == KVM_PROFILE_6_18)
 		return KVM_FILTER_PRIVATE;
+	/* Bug zoo: the pre-fix filter, on any profile and kind of file. */
+	if (f && kvm_model_zoo(f->kvm, KVM_ZOO_B07_PRIVATE_FILTER))
+		return KVM_FILTER_PRIVATE;
+	/* In-place (spec §6.3): both kinds, until narrowed by the attributes. */
+	if (kvm_gmem_is_in_place(inode))
+		return KVM_FILTER_SHARED | KVM_FILTER_PRIVATE;
 	if (GMEM_I(inode)->flags & GUEST_MEMFD_FLAG_INIT_SHARED)
 		return KVM_FILTER_SHARED;
 	return KVM_FILTER_PRIVATE;
@@ -96,8 +114,14 @@ static void __kvm_gmem_invalidate_begin(struct gmem_file *f, pgoff_t start,
 	unsigned long index;
 
 	xa_for_each_range(&f->bindings, index, slot, start, end - 1) {
-		pgoff_t pgoff = slot->gmem.pgoff;
-		struct kvm_gfn_range gfn_range = {
+		struct kvm_gfn_range gfn_range;
+		pgoff_t pgoff;
+
+		/* KASAN: a binding left to a freed slot (B-03, unbind-skip-dying). */
+		if (!kasan_check_byte(slot))
+			continue;
+		pgoff = slot->gmem.pgoff;
+		gfn_range = (struct kvm_gfn_range){
 			.start = slot->base_gfn + max(pgoff, start) - pgoff,
 			.end = slot->base_gfn + min(pgoff + slot->npages, end) - pgoff,
 			.slot = slot,
@@ -119,14 +143,37 @@ static void __kvm_gmem_invalidate_begin(struct gmem_file *f, pgoff_t start,
 		write_unlock(&kvm->mmu_lock);
 }
 
+/**
+ * kvm_gmem_invalidate_begin_filter() - zap every file's guest mappings of
+ * [@start, @end) and begin an invalidation in each VM that has one.
+ * @inode: the gmem inode (several files, of several VMs, may share it)
+ * @start: first page index
+ * @end: index after the last
+ * @attr_filter: which mappings go (KVM_FILTER_*)
+ *
+ * Context: the inode's invalidate lock held; takes each VM's mmu_lock.
+ */
+void kvm_gmem_invalidate_begin_filter(struct inode *inode, pgoff_t start,
+				      pgoff_t end,
+				      enum kvm_gfn_range_filter attr_filter)
+{
+	struct gmem_file *f;
+
+	/* A huge folio is mapped whole: invalidate all of it (spec §6.4). */
+	kvm_gmem_hugetlb_round(inode, &start, &end);
+	list_for_each_entry(f, &GMEM_I(inode)->gmem_file_list, entry) {
+		__kvm_gmem_invalidate_begin(f, start, end, attr_filter);
+		/* Bug zoo: the walk stops at the first file (one VM only). */
+		if (kvm_model_zoo(f->kvm, KVM_ZOO_INVALIDATE_ONE_FILE))
+			break;
+	}
+}
+
 static void kvm_gmem_invalidate_begin(struct inode *inode, pgoff_t start,
 				      pgoff_t end)
 {
-	enum kvm_gfn_range_filter attr_filter = kvm_gmem_get_invalidate_filter(inode);
-	struct gmem_file *f;
-
-	list_for_each_entry(f, &GMEM_I(inode)->gmem_file_list, entry)
-		__kvm_gmem_invalidate_begin(f, start, end, attr_filter);
+	kvm_gmem_invalidate_begin_filter(inode, start, end,
+					 kvm_gmem_get_invalidate_filter(inode));
 }
 
 /* Context: invalidate_lock held; takes f->kvm->mmu_lock (write). */
@@ -144,13 +191,39 @@ static void __kvm_gmem_invalidate_end(struct gmem_file *f, pgoff_t start,
 	}
 }
 
-static void kvm_gmem_invalidate_end(struct inode *inode, pgoff_t start,
-				    pgoff_t end)
+/**
+ * kvm_gmem_invalidate_end() - end what kvm_gmem_invalidate_begin_filter()
+ * began, in every file's VM.
+ * @inode: the gmem inode
+ * @start: first page index
+ * @end: index after the last
+ *
+ * Context: the inode's invalidate lock held (so no binding changed since
+ * the begin); takes each VM's mmu_lock.
+ */
+void kvm_gmem_invalidate_end(struct inode *inode, pgoff_t start, pgoff_t end)
 {
 	struct gmem_file *f;
 
-	list_for_each_entry(f, &GMEM_I(inode)->gmem_file_list, entry)
+	kvm_gmem_hugetlb_round(inode, &start, &end);
+	list_for_each_entry(f, &GMEM_I(inode)->gmem_file_list, entry) {
 		__kvm_gmem_invalidate_end(f, start, end);
+		if (kvm_model_zoo(f->kvm, KVM_ZOO_INVALIDATE_ONE_FILE))
+			break;
+	}
+}
+
+/*
+ * The truncation step of a punch: HugeTLB inodes keep partial huge folios
+ * (zeroed), others drop every folio of the range.
+ * Context: invalidate lock held exclusively; takes folio locks.
+ */
+static void kvm_gmem_truncate(struct inode *inode, loff_t offset, loff_t len)
+{
+	if (kvm_gmem_is_hugetlb(inode))
+		kvm_gmem_hugetlb_truncate(inode, offset, len);
+	else
+		truncate_inode_pages_range(inode->i_mapping, offset, offset + len - 1);
 }
 
 /* Context: takes filemap_invalidate_lock(inode->i_mapping); may sleep. */
@@ -159,23 +232,33 @@ static long kvm_gmem_punch_hole(struct inode *inode, loff_t offset, loff_t len)
 	pgoff_t start = offset >> PAGE_SHIFT;
 	pgoff_t end = (offset + len) >> PAGE_SHIFT;
 	struct gmem_file *f;
-	bool zoo_skip;
+	bool zoo_skip, zoo_late, zoo_no_end;
 
 	f = list_first_entry_or_null(&GMEM_I(inode)->gmem_file_list,
 				     struct gmem_file, entry);
 	zoo_skip = f && kvm_model_zoo(f->kvm, KVM_ZOO_PUNCH_NO_INVALIDATE);
+	/* Bug zoo: truncate first and zap afterwards / never end. */
+	zoo_late = f && kvm_model_zoo(f->kvm, KVM_ZOO_PUNCH_TRUNCATE_FIRST);
+	zoo_no_end = f && kvm_model_zoo(f->kvm, KVM_ZOO_PUNCH_NO_END);
 
 	filemap_invalidate_lock(inode->i_mapping);
+
+	if (zoo_late) {
+		sched_point("punch:truncate");
+		kvm_gmem_truncate(inode, offset, len);
+	}
 
 	sched_point("punch:invalidate-begin");
 	if (!zoo_skip)
 		kvm_gmem_invalidate_begin(inode, start, end);
 
-	sched_point("punch:truncate");
-	truncate_inode_pages_range(inode->i_mapping, offset, offset + len - 1);
+	if (!zoo_late) {
+		sched_point("punch:truncate");
+		kvm_gmem_truncate(inode, offset, len);
+	}
 
 	sched_point("punch:invalidate-end");
-	if (!zoo_skip)
+	if (!zoo_skip && !zoo_no_end)
 		kvm_gmem_invalidate_end(inode, start, end);
 
 	filemap_invalidate_unlock(inode->i_mapping);
@@ -297,13 +380,17 @@ static int kvm_gmem_release(struct inode *inode, struct file *file)
 	sched_point("release:clear-slots");
 	if (!kvm_model_zoo(kvm, KVM_ZOO_RELEASE_KEEP_SLOT_FILE))
 		xa_for_each(&f->bindings, index, slot)
-			WRITE_ONCE(slot->gmem.file, NULL);
+			if (kasan_check_byte(slot))	/* KASAN: freed slot? */
+				WRITE_ONCE(slot->gmem.file, NULL);
 
 	/* All guest mappings of this file go, whatever the attributes. */
 	sched_point("release:zap");
-	__kvm_gmem_invalidate_begin(f, 0, -1UL,
-				    kvm_gmem_get_invalidate_filter(inode));
-	__kvm_gmem_invalidate_end(f, 0, -1UL);
+	/* Bug zoo: the mappings outlive the file (and its folios). */
+	if (!kvm_model_zoo(kvm, KVM_ZOO_RELEASE_NO_ZAP)) {
+		__kvm_gmem_invalidate_begin(f, 0, -1UL,
+					    kvm_gmem_get_invalidate_filter(inode));
+		__kvm_gmem_invalidate_end(f, 0, -1UL);
+	}
 
 	list_del(&f->entry);
 
@@ -331,18 +418,11 @@ struct file *kvm_gmem_get_file(struct kvm_memory_slot *slot)
 
 /* ---- user mappings (6.18+, spec §1.8) ------------------------------------ */
 
-static vm_fault_t kvm_gmem_fault_user_mapping(struct vm_fault *vmf)
+static vm_fault_t __kvm_gmem_fault_user_mapping(struct vm_fault *vmf)
 {
 	struct inode *inode = file_inode(vmf->vma->vm_file);
 	vm_fault_t ret = VM_FAULT_LOCKED;
 	struct folio *folio;
-
-	if (((loff_t)vmf->pgoff << PAGE_SHIFT) >= i_size_read(inode))
-		return VM_FAULT_SIGBUS;
-
-	/* Without per-page shareability all memory is private. */
-	if (!(GMEM_I(inode)->flags & GUEST_MEMFD_FLAG_INIT_SHARED))
-		return VM_FAULT_SIGBUS;
 
 	folio = kvm_gmem_get_folio(inode, vmf->pgoff);
 	if (IS_ERR(folio)) {
@@ -371,8 +451,63 @@ out_folio:
 	return ret;
 }
 
+/* Context: mmap_lock held shared; takes the invalidate lock shared (in-place). */
+static vm_fault_t kvm_gmem_fault_user_mapping(struct vm_fault *vmf)
+{
+	struct inode *inode = file_inode(vmf->vma->vm_file);
+	vm_fault_t ret;
+
+	if (((loff_t)vmf->pgoff << PAGE_SHIFT) >= i_size_read(inode))
+		return VM_FAULT_SIGBUS;
+
+	/*
+	 * In-place (spec §6.3): a private index is not the host's (-EACCES
+	 * inside, SIGBUS out).  The invalidate lock, taken under mmap_lock
+	 * (the only allowed order), keeps a conversion out while the folio is
+	 * looked up; a conversion after it sees the fault's reference.
+	 */
+	if (kvm_gmem_is_in_place(inode)) {
+		filemap_invalidate_lock_shared(inode->i_mapping);
+		sched_point("user_fault:attr");
+		if (kvm_gmem_index_is_private(inode, vmf->pgoff))
+			ret = VM_FAULT_SIGBUS;
+		else
+			ret = __kvm_gmem_fault_user_mapping(vmf);
+		filemap_invalidate_unlock_shared(inode->i_mapping);
+		return ret;
+	}
+
+	/* Without per-page shareability all memory is private. */
+	if (!(GMEM_I(inode)->flags & GUEST_MEMFD_FLAG_INIT_SHARED))
+		return VM_FAULT_SIGBUS;
+
+	return __kvm_gmem_fault_user_mapping(vmf);
+}
+
+/* Context: takes the shared policy's lock; may allocate (GFP_KERNEL). */
+static int kvm_gmem_set_policy(struct vm_area_struct *vma, struct mempolicy *mpol)
+{
+	struct inode *inode = file_inode(vma->vm_file);
+
+	return mpol_set_shared_policy(&GMEM_I(inode)->policy, vma, mpol);
+}
+
+/* Context: takes the shared policy's lock. */
+static bool kvm_gmem_get_policy(struct vm_area_struct *vma, unsigned long addr,
+				struct mempolicy *pol, pgoff_t *ilx)
+{
+	struct inode *inode = file_inode(vma->vm_file);
+	pgoff_t index = vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT);
+
+	/* Like shmem: the inode number; the caller adds the offset (B-18). */
+	*ilx = inode->i_ino;
+	return mpol_shared_policy_lookup(&GMEM_I(inode)->policy, index, pol);
+}
+
 static const struct vm_operations_struct kvm_gmem_vm_ops = {
 	.fault = kvm_gmem_fault_user_mapping,
+	.set_policy = kvm_gmem_set_policy,
+	.get_policy = kvm_gmem_get_policy,
 };
 
 static int kvm_gmem_mmap(struct file *file, struct vm_area_struct *vma)
@@ -467,6 +602,9 @@ static void kvm_gmem_free_inode(struct inode *inode)
 
 	/* ->free_inode owns the inode's memory (alloc_anon_inode's kzalloc). */
 	inode->i_private = NULL;
+	kvm_gmem_inplace_destroy(gi);
+	kvm_gmem_hugetlb_destroy(gi);
+	mpol_free_shared_policy(&gi->policy);
 	kfree(gi);
 	kfree(inode);
 }
@@ -488,10 +626,23 @@ static struct inode *kvm_gmem_inode_create(loff_t size, u64 flags)
 	if (!gi)
 		return ERR_PTR(-ENOMEM);
 	INIT_LIST_HEAD(&gi->gmem_file_list);
+	mpol_shared_policy_init(&gi->policy);
 	gi->flags = flags;
+	if (kvm_gmem_inplace_init(gi, size, flags)) {
+		kfree(gi);
+		return ERR_PTR(-ENOMEM);
+	}
+	/* The pool reserves the whole file now, or creation fails. */
+	if (kvm_gmem_hugetlb_init(gi, size, flags)) {
+		kvm_gmem_inplace_destroy(gi);
+		kfree(gi);
+		return ERR_PTR(-ENOMEM);
+	}
 
 	inode = alloc_anon_inode(&kvm_gmem_sb);
 	if (IS_ERR_OR_NULL(inode)) {
+		kvm_gmem_inplace_destroy(gi);
+		kvm_gmem_hugetlb_destroy(gi);
 		kfree(gi);
 		return inode ? inode : ERR_PTR(-ENOMEM);
 	}
@@ -522,27 +673,34 @@ u64 kvm_gmem_get_supported_flags(struct kvm *kvm)
 	return flags;
 }
 
-static int __kvm_gmem_create(struct kvm *kvm, loff_t size, u64 flags)
+/**
+ * kvm_gmem_file_create() - a new gmem file of @kvm on @inode, installed in
+ * the current fd table.
+ * @kvm: the VM the file will pin
+ * @inode: the gmem inode; the file takes over the caller's reference on
+ *	success and on failure alike (KVM_CREATE_GUEST_MEMFD passes a new
+ *	inode, KVM_LINK_GUEST_MEMFD an ihold() of an existing one)
+ *
+ * Context: may block; the caller holds no gmem lock (list_add of the file
+ * is under the invalidate lock, as every walker of the list holds it).
+ * Return: the new fd or a negative errno.
+ */
+int kvm_gmem_file_create(struct kvm *kvm, struct inode *inode)
 {
 	struct gmem_file *f;
-	struct inode *inode;
 	struct file *file;
 	int fd, err;
 
 	f = kzalloc(sizeof(*f), GFP_KERNEL);
-	if (!f)
-		return -ENOMEM;
-
-	inode = kvm_gmem_inode_create(size, flags);
-	if (IS_ERR(inode)) {
-		err = PTR_ERR(inode);
-		goto err_gmem;
+	if (!f) {
+		err = -ENOMEM;
+		goto err_inode;
 	}
 
 	file = alloc_file_pseudo(inode, "[kvm-gmem]", O_RDWR, &kvm_gmem_fops);
 	if (IS_ERR_OR_NULL(file)) {
 		err = file ? PTR_ERR(file) : -ENOMEM;
-		goto err_inode;
+		goto err_gmem;
 	}
 	file->f_flags |= O_LARGEFILE;
 	file->f_mode |= FMODE_READ | FMODE_WRITE;
@@ -551,7 +709,15 @@ static int __kvm_gmem_create(struct kvm *kvm, loff_t size, u64 flags)
 	f->kvm = kvm;
 	f->profile = kvm->profile;
 	xa_init(&f->bindings);
-	list_add(&f->entry, &GMEM_I(inode)->gmem_file_list);
+	if (list_empty(&GMEM_I(inode)->gmem_file_list)) {
+		/* A new inode: nobody else can walk its list yet. */
+		list_add(&f->entry, &GMEM_I(inode)->gmem_file_list);
+	} else {
+		/* A linked file (spec §6.6): invalidations walk the list. */
+		filemap_invalidate_lock(inode->i_mapping);
+		list_add(&f->entry, &GMEM_I(inode)->gmem_file_list);
+		filemap_invalidate_unlock(inode->i_mapping);
+	}
 	file->private_data = f;
 
 	fd = fd_install_new(current_files, file);
@@ -562,11 +728,21 @@ static int __kvm_gmem_create(struct kvm *kvm, loff_t size, u64 flags)
 	}
 	return fd;
 
-err_inode:
-	iput(inode);
 err_gmem:
 	kfree(f);
+err_inode:
+	iput(inode);
 	return err;
+}
+
+static int __kvm_gmem_create(struct kvm *kvm, loff_t size, u64 flags)
+{
+	struct inode *inode;
+
+	inode = kvm_gmem_inode_create(size, flags);
+	if (IS_ERR(inode))
+		return PTR_ERR(inode);
+	return kvm_gmem_file_create(kvm, inode);
 }
 
 /**
@@ -582,12 +758,26 @@ int kvm_gmem_create(struct kvm *kvm, const struct kvm_create_guest_memfd *args)
 {
 	loff_t size = args->size;
 	u64 flags = args->flags;
+	u64 supported = kvm_gmem_get_supported_flags(kvm);
+	int r;
 
-	if (flags & ~kvm_gmem_get_supported_flags(kvm))
+	/* Proposed in-place design, chosen per file (not in the CAP mask). */
+	if (flags & GUEST_MEMFD_FLAG_IN_PLACE)
+		supported |= kvm_gmem_inplace_flags(kvm);
+	/* Proposed HugeTLB backing (spec §6.4), likewise not in the CAP mask. */
+	supported |= GUESTMEM_HUGETLB_FLAGS_ALL;
+	if (flags & ~supported)
+		return -EINVAL;
+	/* Shared indices are only reachable through mmap. */
+	if ((flags & GUEST_MEMFD_FLAG_IN_PLACE) && !(flags & GUEST_MEMFD_FLAG_MMAP))
 		return -EINVAL;
 
 	if (size <= 0 || !PAGE_ALIGNED(size))
 		return -EINVAL;
+
+	r = kvm_gmem_hugetlb_check_create(kvm, size, flags);
+	if (r)
+		return r;
 
 	return __kvm_gmem_create(kvm, size, flags);
 }
@@ -628,7 +818,8 @@ int kvm_gmem_bind(struct kvm *kvm, struct kvm_memory_slot *slot,
 
 	inode = file_inode(file);
 
-	if (kvm->profile >= KVM_PROFILE_7_2)
+	/* Bug zoo: the 7.1 signed check on 7.2 too (B-16). */
+	if (kvm->profile >= KVM_PROFILE_7_2 && !kvm_model_zoo(kvm, KVM_ZOO_B16_BIND_SIGNED))
 		/* Overflow-safe bounds check (B-16). */
 		oob = (u64)offset > (u64)i_size_read(inode) ||
 		      (u64)size > (u64)i_size_read(inode) - (u64)offset;
@@ -636,6 +827,9 @@ int kvm_gmem_bind(struct kvm *kvm, struct kvm_memory_slot *slot,
 		/* Signed loff_t sum; wraps like the kernel (-fno-strict-overflow). */
 		oob = (loff_t)((u64)offset + (u64)size) > i_size_read(inode);
 	if (offset < 0 || !PAGE_ALIGNED(offset) || oob)
+		goto err;
+	/* HugeTLB files bind at huge page boundaries only (spec §6.4). */
+	if (!kvm_gmem_hugetlb_bind_offset_ok(inode, offset))
 		goto err;
 
 	filemap_invalidate_lock(inode->i_mapping);
@@ -658,6 +852,11 @@ int kvm_gmem_bind(struct kvm *kvm, struct kvm_memory_slot *slot,
 	slot->gmem.pgoff = start;
 	if (kvm_gmem_supports_mmap(inode))
 		slot->flags |= KVM_MEMSLOT_GMEM_ONLY;
+	/* In-place: this slot's attributes come from the inode (spec §6.3). */
+	if (kvm_gmem_is_in_place(inode)) {
+		slot->flags |= KVM_MEMSLOT_GMEM_IN_PLACE;
+		WRITE_ONCE(kvm->gmem_in_place, true);
+	}
 
 	/* The kernel ignores a failure here; so does the model (see I-5). */
 	xa_store_range(&f->bindings, start, end - 1, slot, GFP_KERNEL);
@@ -705,6 +904,9 @@ void kvm_gmem_unbind(struct kvm_memory_slot *slot)
 	if (!file) {
 		struct gmem_file *f = slot->gmem.file->private_data;
 
+		/* KASAN: a slot left pointing at a released file (B-03). */
+		if (!kasan_check_byte(f))
+			return;
 		sched_point("unbind:dying-file");
 		/* Bug zoo: the pre-fix code returned here, leaving bindings. */
 		if (kvm_model_zoo(f->kvm, KVM_ZOO_UNBIND_SKIP_DYING))
@@ -756,8 +958,13 @@ struct folio *__kvm_gmem_get_pfn(struct file *file,
 
 	sched_point("get_pfn:folio");
 	folio = kvm_gmem_get_folio(file_inode(file), index);
-	if (IS_ERR(folio))
+	/* Bug zoo (B-09): the pre-fix check knew only NULL, not ERR_PTR. */
+	if (kvm_model_zoo(f->kvm, KVM_ZOO_B09_GET_FOLIO_NULL)) {
+		if (!folio)
+			return ERR_PTR(-ENOMEM);
+	} else if (IS_ERR(folio)) {
 		return folio;
+	}
 
 	if (folio_test_hwpoison(folio)) {
 		folio_unlock(folio);
@@ -766,8 +973,9 @@ struct folio *__kvm_gmem_get_pfn(struct file *file,
 	}
 
 	*pfn = kvm_gmem_folio_file_pfn(folio, index);
+	/* Mainline folios are order 0; HugeTLB ones report their order. */
 	if (max_order)
-		*max_order = 0;
+		*max_order = folio_test_hugetlb(folio) ? folio_order(folio) : 0;
 
 	return folio;
 }
@@ -792,32 +1000,45 @@ int kvm_gmem_get_pfn(struct kvm *kvm, struct kvm_memory_slot *slot, gfn_t gfn,
 	pgoff_t index = kvm_gmem_get_index(slot, gfn);
 	struct folio *folio;
 	struct file *file;
-	bool was_uptodate;
+	bool was_uptodate, in_place, is_private = true;
 	int r = 0;
 
 	file = kvm_gmem_get_file(slot);
 	if (!file)
 		return -EFAULT;
 
+	/*
+	 * In-place (spec §6.3): the per-index state decides, read under the
+	 * invalidate lock so that no conversion runs until the folio is
+	 * handed over (a conversion after that bumps mmu_invalidate_seq).
+	 */
+	in_place = kvm_gmem_is_in_place(file_inode(file));
+	if (in_place) {
+		filemap_invalidate_lock_shared(file->f_mapping);
+		is_private = kvm_gmem_index_is_private(file_inode(file), index);
+	}
+
 	folio = __kvm_gmem_get_pfn(file, slot, index, pfn, max_order);
 	if (IS_ERR(folio)) {
 		r = PTR_ERR(folio);
-		goto out_fput;
+		goto out_unlock;
 	}
 
 	was_uptodate = folio_test_uptodate(folio);
-	if (!was_uptodate) {
-		clear_highpage(folio_page(folio, 0));
-		folio_mark_uptodate(folio);
-	}
+	if (!was_uptodate)
+		kvm_gmem_clear_folio(folio);
 
 	/*
 	 * 7.1 prepares on every call (B-22); 6.18 treated uptodate as
 	 * "prepared" and skipped it.
 	 */
-	if (kvm->profile != KVM_PROFILE_6_18 || !was_uptodate) {
+	if (is_private && (kvm->profile != KVM_PROFILE_6_18 || !was_uptodate)) {
 		sched_point("get_pfn:prepare");
-		r = kvm_arch_gmem_prepare(kvm, gfn, *pfn, folio_order(folio));
+		/* A large folio is prepared whole, gfn and pfn at its start. */
+		if (folio_test_large(folio))
+			r = kvm_gmem_prepare_folio(kvm, slot, gfn, index, folio);
+		else
+			r = kvm_arch_gmem_prepare(kvm, gfn, *pfn, 0);
 	}
 
 	folio_unlock(folio);
@@ -827,7 +1048,9 @@ int kvm_gmem_get_pfn(struct kvm *kvm, struct kvm_memory_slot *slot, gfn_t gfn,
 	else
 		folio_put(folio);
 
-out_fput:
+out_unlock:
+	if (in_place)
+		filemap_invalidate_unlock_shared(file->f_mapping);
 	fput(file);
 	return r;
 }

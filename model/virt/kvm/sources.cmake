@@ -7,4 +7,7 @@ list(APPEND GMEMSIM_MODEL_SOURCES
   virt/kvm/guest_memfd.c
   virt/kvm/gmem_populate.c
   virt/kvm/fdtable.c
+  virt/kvm/gmem_inplace.c
+  virt/kvm/gmem_hugetlb.c
+  virt/kvm/gmem_link.c
 )

@@ -80,8 +80,13 @@ int kvm_hostmem_read(const volatile uint8_t *p, size_t len, int *value)
 		return -EFAULT;
 	}
 	guard_jmp = &jb;
+	/*
+	 * Relaxed atomic loads and stores: the memory is shared with the guest
+	 * and with other trace threads, and concurrent access is the point
+	 * (kvm_stress); plain loads would be a data race to TSan.
+	 */
 	for (i = 0; i < len; i++) {
-		int b = p[i];
+		int b = __atomic_load_n(&p[i], __ATOMIC_RELAXED);
 
 		if (i == 0)
 			v = b;
@@ -111,7 +116,7 @@ int kvm_hostmem_write(volatile uint8_t *p, size_t len, uint8_t byte)
 		return -EFAULT;
 	guard_jmp = &jb;
 	for (i = 0; i < len; i++)
-		p[i] = byte;
+		__atomic_store_n(&p[i], byte, __ATOMIC_RELAXED);	/* see kvm_hostmem_read() */
 	guard_jmp = NULL;
 	return 0;
 }

@@ -85,7 +85,12 @@ static void model_destroy_vm_notify(struct kvm *kvm)
 	struct gmem_backend *b = model_cur;
 	int i;
 
-	if (!b)
+	/*
+	 * KVM_CREATE_VM whose fd could not be installed destroys the VM
+	 * before model_op_vm_create() registered it (sim_private is still
+	 * NULL): not a double free (found by model_fuzz).
+	 */
+	if (!b || kvm->sim_private != b)
 		return;
 	/* Protocol state at VM death: nothing may be in flight. */
 	if (kvm->mmu_invalidate_in_progress)
@@ -481,29 +486,68 @@ static const struct {
 	{ "unbind-skip-dying", KVM_ZOO_UNBIND_SKIP_DYING },
 	{ "invalidate-end-no-seq", KVM_ZOO_INVALIDATE_END_NO_SEQ },
 	{ "release-keep-slot-file", KVM_ZOO_RELEASE_KEEP_SLOT_FILE },
+	{ "punch-truncate-first", KVM_ZOO_PUNCH_TRUNCATE_FIRST },
+	{ "punch-no-end", KVM_ZOO_PUNCH_NO_END },
+	{ "attr-store-before-zap", KVM_ZOO_ATTR_STORE_BEFORE_ZAP },
+	{ "invalidate-no-range", KVM_ZOO_INVALIDATE_NO_RANGE },
+	{ "b16-bind-signed-overflow", KVM_ZOO_B16_BIND_SIGNED },
+	{ "release-no-zap", KVM_ZOO_RELEASE_NO_ZAP },
+	{ "b09-get-folio-err-as-null", KVM_ZOO_B09_GET_FOLIO_NULL },
+	{ "b21-truncate-private", KVM_ZOO_B21_TRUNCATE_PRIVATE },
+	{ "b07-init-shared-filter", KVM_ZOO_B07_PRIVATE_FILTER },
+	{ "convert-no-refcount", KVM_ZOO_CONVERT_NO_REFCOUNT },
+	{ "invalidate-one-file", KVM_ZOO_INVALIDATE_ONE_FILE },
+	{ "hugetlb-split-no-zap", KVM_ZOO_HUGETLB_SPLIT_NO_ZAP },
+	{ "hugetlb-merge-shared", KVM_ZOO_HUGETLB_MERGE_SHARED },
 };
 
-/* "a,b" -> KVM_ZOO_* bits; -1 for an unknown name. */
-static long parse_inject(const char *s)
+/*
+ * "a,b" -> KVM_ZOO_* bits in *@zoo and x86 defect bits (the names
+ * kvm_x86_defect_by_name() knows) in *@x86.
+ * Return: 0, or -EINVAL for an unknown or over-long name.
+ */
+static int parse_inject(const char *s, unsigned long *zoo, unsigned long *x86)
 {
-	unsigned long bits = 0;
+	char name[64];
 	size_t i;
 
+	*zoo = *x86 = 0;
 	while (s && *s) {
 		size_t n = strcspn(s, ",");
+		unsigned long bit = 0;
 
-		for (i = 0; i < sizeof(model_zoo_defects) / sizeof(model_zoo_defects[0]); i++)
-			if (strlen(model_zoo_defects[i].name) == n &&
-			    !strncmp(s, model_zoo_defects[i].name, n))
-				break;
-		if (i == sizeof(model_zoo_defects) / sizeof(model_zoo_defects[0]))
-			return -1;
-		bits |= model_zoo_defects[i].bit;
+		if (!n || n >= sizeof(name))
+			return -EINVAL;
+		memcpy(name, s, n);
+		name[n] = '\0';
+		for (i = 0; i < ARRAY_SIZE(model_zoo_defects); i++)
+			if (!strcmp(name, model_zoo_defects[i].name))
+				bit = model_zoo_defects[i].bit;
+		if (bit)
+			*zoo |= bit;
+		else if ((bit = kvm_x86_defect_by_name(name)))
+			*x86 |= bit;
+		else
+			return -EINVAL;
 		s += n;
 		if (*s == ',')
 			s++;
 	}
-	return (long)bits;
+	return 0;
+}
+
+/**
+ * model_inject_valid() - is @names a list of defects --inject accepts?
+ * @names: comma-separated defect names (NULL or "" = none)
+ *
+ * Context: any.
+ * Return: true if every name is a generic (KVM_ZOO_*) or x86 defect.
+ */
+bool model_inject_valid(const char *names)
+{
+	unsigned long zoo, x86;
+
+	return !parse_inject(names, &zoo, &x86);
 }
 
 static struct gmem_backend *model_create(const struct trace *t,
@@ -512,14 +556,21 @@ static struct gmem_backend *model_create(const struct trace *t,
 	struct gmem_backend *b;
 	int profile;
 
-	profile = parse_profile(o ? o->profile : NULL);
-	if (profile < 0 && t && t->req.profile[0])
-		profile = parse_profile(t->req.profile);
-	if (profile < 0 || parse_inject(o ? o->inject : NULL) < 0) {
+	/* --profile first, then the trace's "requires: profile=", then 7.1. */
+	profile = parse_profile(o && o->profile ? o->profile :
+				t && t->req.profile[0] ? t->req.profile : NULL);
+	if (profile < 0 || !model_inject_valid(o ? o->inject : NULL)) {
 		errno = EINVAL;
 		return NULL;
 	}
 
+	/*
+	 * A fail_alloc(nth) of an earlier world whose nth allocation never
+	 * came is still armed in this thread's slab context: disarm it, or
+	 * it fails an allocation of this world (results would depend on the
+	 * executions before; found by model_fuzz).
+	 */
+	shim_slab_fail_after(0);
 	b = calloc(1, sizeof(*b));
 	if (!b) {
 		errno = ENOMEM;
@@ -534,7 +585,7 @@ static struct gmem_backend *model_create(const struct trace *t,
 		pthread_mutexattr_destroy(&a);
 	}
 	b->profile = profile;
-	b->zoo = (unsigned long)parse_inject(o ? o->inject : NULL);
+	parse_inject(o ? o->inject : NULL, &b->zoo, &b->zoo_x86);
 	b->t = t;
 	b->contents_bytes = o && o->contents_bytes;
 	files_init(&b->files);
@@ -704,6 +755,7 @@ void model_op_vm_create(struct gmem_backend *b, const struct trace_call *c,
 
 		kvm->sim_private = b;
 		kvm->model_bugs = b->zoo;
+		kvm->arch.defects |= b->zoo_x86;
 		model_lock(b);
 		kvm->sim_id = b->next_vm_id++;
 		if (b->nvms < MODEL_MAX_VMS)

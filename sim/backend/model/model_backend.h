@@ -30,5 +30,7 @@ unsigned long model_backend_map_addr(struct gmem_backend *b, int h);
 void model_backend_enter(struct gmem_backend *b);
 /* Kernel profile of the world (KVM_PROFILE_*). */
 int model_backend_profile(struct gmem_backend *b);
+/* Does --inject accept every name of comma-separated @names (bug zoo)? */
+bool model_inject_valid(const char *names);
 
 #endif /* GMEMSIM_MODEL_BACKEND_H */

@@ -29,6 +29,25 @@
 
 #include "backend/model/model_internal.h"
 
+/* ---- rmp: the host never touches a page an SNP guest owns ------------------ */
+
+__thread bool model_in_guest_access;
+
+/*
+ * Every content access of the world (mm_world_set_content_hook): outside
+ * the guest's own loads and stores, a guest-owned page in the RMP must not
+ * be read or written (the hardware would raise an RMP fault): host mmap
+ * accesses, pread/pwrite-like paths, the kernel zeroing or copying.
+ */
+static void model_rmp_content_hook(void *ctx, unsigned long pfn, bool write,
+				   const char *site)
+{
+	if (model_in_guest_access || !snp_rmp_is_private(pfn))
+		return;
+	model_violation(ctx, "rmp", "host %s of guest-owned pfn %#lx (%s)",
+			write ? "write" : "read", pfn, site);
+}
+
 /* ---- contents shadow ---------------------------------------------------- */
 
 struct shadow_ent {
@@ -163,6 +182,7 @@ static bool shadow_key(unsigned long pfn, u64 *ino, u64 *index)
 void model_shadow_init(struct gmem_backend *b)
 {
 	b->shadow = calloc(1, sizeof(*b->shadow));
+	mm_world_set_content_hook(b->mm, model_rmp_content_hook, b);
 }
 
 /**
@@ -467,6 +487,8 @@ static void check_vm(struct gmem_backend *b, struct kvm *kvm)
 	}
 
 	kvm_mmu_check_invariants(kvm, mmu_report, b);
+	kvm_gmem_check_invariants(kvm, mmu_report, b);
+	kvm_gmem_hugetlb_check_invariants(kvm, mmu_report, b);
 }
 
 /**
@@ -481,4 +503,6 @@ void model_run_checkers(struct gmem_backend *b)
 
 	for (i = 0; i < b->nvms; i++)
 		check_vm(b, b->vms[i]);
+	/* The RMP is the machine's, not a VM's. */
+	snp_rmp_check(mmu_report, b);
 }

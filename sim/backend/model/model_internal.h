@@ -45,6 +45,7 @@ struct gmem_backend {
 	const struct trace *t;
 	int profile;
 	unsigned long zoo;		/* KVM_ZOO_* from backend_opts.inject */
+	unsigned long zoo_x86;		/* KVM_X86_DEFECT_* from backend_opts.inject */
 	bool contents_bytes;
 	struct files_struct files;
 	struct mm_world *mm;
@@ -104,6 +105,8 @@ void model_dispatch(struct gmem_backend *b, int tid, const struct trace_call *c,
 		    struct trace_result *r);
 
 /* model_checks.c */
+/* Set while the guest itself touches memory (the "rmp" checker allows it). */
+extern __thread bool model_in_guest_access;
 void model_run_checkers(struct gmem_backend *b);
 void model_shadow_init(struct gmem_backend *b);
 void model_shadow_destroy(struct gmem_backend *b);

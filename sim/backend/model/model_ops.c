@@ -13,12 +13,14 @@
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/mm_model.h>
+#include <linux/mempolicy.h>
 #include <linux/pagemap.h>
 #include <linux/srcu.h>
 #include <shim/sched.h>
 #include <shim/slab.h>
 #include <gmemsim/fdtable.h>
 #include <gmemsim/kvm_model.h>
+#include <linux/hugetlb.h>
 
 #include "backend/model/model_internal.h"
 
@@ -272,9 +274,41 @@ static void op_madvise(struct gmem_backend *b, const struct trace_call *c,
 {
 	struct model_handle *h = model_arg_handle(b, c, 0);
 	unsigned long base = h && h->kind == MH_MAP ? h->addr : ARG(0);
+	struct mm_struct *mm = mm_world_mm(b->mm);
+	unsigned long start = base + ARG(1), ino = 0, first = 0, last = 0;
+	long ret;
 
-	model_res_ret(r, do_madvise(mm_world_mm(b->mm), base + ARG(1), ARG(2),
-				    (int)ARG(3)));
+	/*
+	 * MADV_REMOVE punches the file behind the mapping: tell the contents
+	 * shadow, as op_fallocate() does (the first VMA of the range only).
+	 */
+	if ((int)ARG(3) == MADV_REMOVE && !(start & ~PAGE_MASK) && ARG(2) &&
+	    ARG(2) < (1ULL << 47)) {
+		struct vm_area_struct *vma;
+
+		down_read(&mm->mmap_lock);
+		vma = find_vma(mm, start);
+		if (vma && vma->vm_start <= start && vma->vm_file) {
+			unsigned long e = min(start + PAGE_ALIGN(ARG(2)), vma->vm_end);
+
+			ino = file_inode(vma->vm_file)->i_ino;
+			first = ((start - vma->vm_start) >> PAGE_SHIFT) + vma->vm_pgoff;
+			last = first + ((e - start) >> PAGE_SHIFT);
+		}
+		up_read(&mm->mmap_lock);
+	}
+	if (ino) {
+		model_lock(b);
+		model_shadow_discard_begin(b, ino, first, last);
+		model_unlock(b);
+	}
+	ret = do_madvise(mm, start, ARG(2), (int)ARG(3));
+	if (ino) {
+		model_lock(b);
+		model_shadow_discard_end(b, ino, first, ret ? first : last);
+		model_unlock(b);
+	}
+	model_res_ret(r, ret);
 }
 
 /* One host page access through GUP (the user page tables); -errno or pfn. */
@@ -307,6 +341,15 @@ static void op_host_access(struct gmem_backend *b, const struct trace_call *c,
 	unsigned long len = write ? ARG(3) : ARG(2);
 	unsigned long end = addr + len;
 	int acc = -2;
+
+	/*
+	 * Not a live mapping (a failed mmap, an fd): EBADF, as the kvm
+	 * backend answers, not an access at the fd number (diff_fuzz).
+	 */
+	if (!h || h->kind != MH_MAP) {
+		model_res_ret(r, -EBADF);
+		return;
+	}
 
 	while (addr < end) {
 		unsigned int off = addr & ~PAGE_MASK;
@@ -375,6 +418,8 @@ static int guest_io_fn(void *ctx, kvm_pfn_t pfn)
 	struct guest_io *io = ctx;
 
 	model_lock(io->b);
+	/* The guest's own access: the "rmp" checker allows guest-owned pages. */
+	model_in_guest_access = true;
 	if (io->is_write) {
 		model_shadow_write_begin(io->b, pfn, io->off, io->len, io->byte);
 		mm_page_write(pfn, io->off, io->byte, io->len);
@@ -384,6 +429,7 @@ static int guest_io_fn(void *ctx, kvm_pfn_t pfn)
 		model_shadow_check_read(io->b, pfn, io->off, io->len, io->value,
 					"guest_read");
 	}
+	model_in_guest_access = false;
 	model_unlock(io->b);
 	return 0;
 }
@@ -428,6 +474,15 @@ static void op_guest_access(struct gmem_backend *b, const struct trace_call *c,
 		vcpu->run->exit_reason = KVM_EXIT_UNKNOWN;
 		ret = kvm_x86_vcpu_access_fn(vcpu, gpa, access, is_private,
 					     guest_io_fn, &io);
+		/*
+		 * A fetch the fault path hands to the emulator (no memslot)
+		 * cannot be emulated: KVM reports an emulation failure (SMR-18,
+		 * traces/conformance/smr-18-20-vcpu.trace).
+		 */
+		if (is_exec && ret == KVM_EXIT_MMIO) {
+			vcpu->run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
+			ret = KVM_EXIT_INTERNAL_ERROR;
+		}
 		if (ret) {
 			if (ret < 0 && vcpu->run->exit_reason == KVM_EXIT_UNKNOWN)
 				model_res_ret(r, ret);
@@ -447,6 +502,148 @@ static void op_guest_access(struct gmem_backend *b, const struct trace_call *c,
 		r->value = acc == -2 ? TRACE_VALUE_MIXED : acc;
 out:
 	mutex_unlock(&vcpu->mutex);
+}
+
+/*
+ * One access of the vcpu_run guest, page by page like op_guest_access():
+ * 0 with *@value (reads) set, or the access's nonzero return with the exit
+ * in vcpu->run.  vcpu->mutex held.
+ */
+static int vcpu_run_access(struct gmem_backend *b, struct kvm_vcpu *vcpu, u64 gpa, u64 len,
+			   unsigned int access, int *value)
+{
+	bool is_exec = access == KVM_X86_ACCESS_EXEC;
+	u64 end = gpa + len;
+	int acc = -2;
+
+	while (gpa < end) {
+		struct guest_io io = {
+			.b = b,
+			.off = gpa & ~PAGE_MASK,
+			.is_exec = is_exec,
+			.value = -2,
+		};
+		int ret;
+
+		io.len = min_t(u64, PAGE_SIZE - io.off, end - gpa);
+		vcpu->run->exit_reason = KVM_EXIT_UNKNOWN;
+		ret = kvm_x86_vcpu_access_fn(vcpu, gpa, access, false, guest_io_fn, &io);
+		if (ret)
+			return ret;
+		if (is_exec)
+			break;
+		combine_value(&acc, io.value < 0 ? TRACE_VALUE_MIXED : io.value);
+		gpa += io.len;
+	}
+	*value = acc == -2 ? TRACE_VALUE_MIXED : acc;
+	return 0;
+}
+
+/*
+ * vcpu_run(vcpu, rip, gpa, len, loops): KVM_RUN of a guest loop (the
+ * set_memory_region_test guests, SMR-18..20).  Each iteration fetches the
+ * instruction at @rip (a shared access) and, if @len, reads [gpa, gpa+len);
+ * the loop ends after @loops iterations or when the value read differs from
+ * the previous iteration's (the guest saw a new mapping).  A fetch that
+ * finds no memory (no memslot: the fault path asks for emulation) cannot be
+ * emulated -- KVM reports an emulation failure, KVM_EXIT_INTERNAL_ERROR; a
+ * read without a memslot is an MMIO exit back to the host.  Each iteration
+ * is a scheduling point (the guest runs while other threads act).
+ */
+static void op_vcpu_run(struct gmem_backend *b, const struct trace_call *c,
+			struct trace_result *r)
+{
+	long err = 0;
+	struct kvm_vcpu *vcpu = vcpu_of(b, c, 0, &err);
+	u64 rip = ARG(1), gpa = ARG(2), len = ARG(3), loops = ARG(4), i;
+	int prev = -2, value = -2, ret = 0;
+
+	if (!vcpu) {
+		model_res_ret(r, err);
+		return;
+	}
+	if (!loops || len > (1ULL << 30)) {
+		model_res_ret(r, -EINVAL);
+		return;
+	}
+	mutex_lock(&vcpu->mutex);
+	for (i = 0; i < loops; i++) {
+		if (i)
+			sched_point("vcpu_run:loop");
+		ret = vcpu_run_access(b, vcpu, rip, 1, KVM_X86_ACCESS_EXEC, &value);
+		if (ret == KVM_EXIT_MMIO) {
+			/* handle_emulation_failure(): no instruction bytes to decode. */
+			vcpu->run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
+			ret = KVM_EXIT_INTERNAL_ERROR;
+		}
+		if (!ret && len)
+			ret = vcpu_run_access(b, vcpu, gpa, len, KVM_X86_ACCESS_READ, &value);
+		if (ret)
+			break;
+		if (!len)
+			continue;
+		if (prev != -2 && value != prev)
+			break;
+		prev = value;
+	}
+	if (ret) {
+		if (ret < 0 && vcpu->run->exit_reason == KVM_EXIT_UNKNOWN)
+			model_res_ret(r, ret);
+		else
+			fill_exit(vcpu, r, ret);
+	} else {
+		r->kind = TRES_OK;
+		r->ret = 0;
+		if (len)
+			r->value = value;
+	}
+	mutex_unlock(&vcpu->mutex);
+}
+
+/* mbind(map, offset, length, mode, nodemask, flags) */
+static void op_mbind(struct gmem_backend *b, const struct trace_call *c,
+		     struct trace_result *r)
+{
+	struct model_handle *h = model_arg_handle(b, c, 0);
+	unsigned long base = h && h->kind == MH_MAP ? h->addr : ARG(0);
+
+	if (ARG(3) > USHRT_MAX || ARG(5) > UINT_MAX) {
+		model_res_ret(r, -EINVAL);
+		return;
+	}
+	model_res_ret(r, do_mbind(mm_world_mm(b->mm), base + ARG(1), ARG(2),
+				  (unsigned short)ARG(3), ARG(4), (unsigned int)ARG(5)));
+}
+
+/* get_mempolicy(map, offset, field): field 0 = mode, 1 = nodemask */
+static void op_get_mempolicy(struct gmem_backend *b, const struct trace_call *c,
+			     struct trace_result *r)
+{
+	struct model_handle *h = model_arg_handle(b, c, 0);
+	unsigned long base = h && h->kind == MH_MAP ? h->addr : ARG(0);
+	unsigned long nodes;
+	int mode, ret;
+
+	if (ARG(2) > 1) {
+		model_res_ret(r, -EINVAL);
+		return;
+	}
+	ret = do_get_mempolicy_addr(mm_world_mm(b->mm), base + ARG(1), &mode, &nodes);
+	if (ret) {
+		model_res_ret(r, ret);
+		return;
+	}
+	model_res_ret(r, ARG(2) ? (long)nodes : mode);
+}
+
+/* page_node(map, offset): move_pages() status of one page */
+static void op_page_node(struct gmem_backend *b, const struct trace_call *c,
+			 struct trace_result *r)
+{
+	struct model_handle *h = model_arg_handle(b, c, 0);
+	unsigned long base = h && h->kind == MH_MAP ? h->addr : ARG(0);
+
+	model_res_ret(r, mm_page_node(mm_world_mm(b->mm), base + ARG(1)));
 }
 
 static void op_close(struct gmem_backend *b, const struct trace_call *c,
@@ -474,7 +671,19 @@ static void op_rw(struct gmem_backend *b, const struct trace_call *c,
 		model_res_ret(r, -EBADF);
 		return;
 	}
-	/* No model file implements read/write (guest_memfd has neither). */
+	/*
+	 * No model file implements read/write (guest_memfd has neither), so
+	 * the VFS refuses them with -EINVAL.  6.18: the gmem file comes from
+	 * alloc_file_pseudo(), which never sets FMODE_PREAD/FMODE_PWRITE, and
+	 * pread(2)/pwrite(2) fail earlier with -ESPIPE, as the 6.18 host does
+	 * (docs/host-vs-spec.md, traces/conformance/gm-01-04-file-ops.trace).
+	 * 7.1/7.2 keep the spec's -EINVAL (spec 1.2).
+	 */
+	if ((c->op == TOP_PREAD || c->op == TOP_PWRITE) && kvm_gmem_is_gmem_file(f) &&
+	    b->profile == KVM_PROFILE_6_18) {
+		model_res_ret(r, -ESPIPE);
+		return;
+	}
 	model_res_ret(r, -EINVAL);
 }
 
@@ -497,14 +706,16 @@ static void op_fstat(struct gmem_backend *b, const struct trace_call *c,
 static void op_ftruncate(struct gmem_backend *b, const struct trace_call *c,
 			 struct trace_result *r)
 {
-	struct file *f = model_arg_file(b, c, 0);
+	struct file *f;
 
-	if (!f) {
-		model_res_ret(r, -EBADF);
-		return;
-	}
+	/* do_sys_ftruncate() checks the length before it looks at the fd. */
 	if ((loff_t)ARG(1) < 0) {
 		model_res_ret(r, -EINVAL);
+		return;
+	}
+	f = model_arg_file(b, c, 0);
+	if (!f) {
+		model_res_ret(r, -EBADF);
 		return;
 	}
 	/* guest_memfd's setattr refuses every size change; others: not modelled. */
@@ -555,7 +766,14 @@ static int model_post_populate(struct kvm *kvm, gfn_t gfn, kvm_pfn_t pfn,
 	struct gmem_backend *b = opaque;
 	int v = 0;
 
-	/* SNP LAUNCH_UPDATE / TDH.MEM.PAGE.ADD: copy (or zero), then encrypt. */
+	/*
+	 * SNP LAUNCH_UPDATE / TDH.MEM.PAGE.ADD: copy (or zero), then encrypt.
+	 * SNP first looks the pfn up in the RMP and refuses a page that is
+	 * already guest-owned (-EINVAL), before touching it: generic 7.1 code
+	 * no longer rejects an uptodate folio, the arch callback does.
+	 */
+	if (kvm->arch.vm_type == KVM_X86_SNP_VM && snp_rmp_is_private(pfn))
+		return -EINVAL;
 	model_lock(b);
 	if (src_page) {
 		unsigned long spfn = page_to_pfn(src_page);
@@ -592,6 +810,16 @@ static void op_populate(struct gmem_backend *b, const struct trace_call *c,
 		model_res_ret(r, err);
 		return;
 	}
+	/*
+	 * The ioctl validates what kvm_gmem_populate() WARNs on (spec 1.13
+	 * step 1): TDX INIT_MEM_REGION rejects nr_pages == 0 and an unaligned
+	 * source_addr, SNP_LAUNCH_UPDATE a zero or unaligned len, with EINVAL.
+	 */
+	if ((long)ARG(3) <= 0 || !PAGE_ALIGNED(src_addr)) {
+		model_res_ret(r, -EINVAL);
+		r->remaining = ARG(3) * PAGE_SIZE;
+		return;
+	}
 	mutex_lock(&kvm->slots_lock);
 	ret = kvm_gmem_populate(kvm, gpa_to_gfn(ARG(1)), (void *)src_addr,
 				(long)ARG(3), model_post_populate, b);
@@ -619,7 +847,16 @@ static void op_host_pin(struct gmem_backend *b, const struct trace_call *c,
 		return;
 	}
 	model_res_ret(r, ret);
-	if (!ret && c->bind >= 0 && c->bind < TRACE_MAX_HANDLES) {
+	if (!ret && (c->bind < 0 || c->bind >= TRACE_MAX_HANDLES)) {
+		/*
+		 * No handle to unpin it by, and teardown unpins only handles:
+		 * like an unbound vm_create on the kvm backend, drop it now
+		 * (else a folio leaks at teardown; found by model_fuzz).
+		 */
+		unpin_user_pfn_model(pfn);
+		return;
+	}
+	if (!ret) {
 		b->h[c->bind].kind = MH_PIN;
 		b->h[c->bind].pfn = pfn;
 		b->h[c->bind].defined_by = c->op;
@@ -638,6 +875,112 @@ static void op_host_unpin(struct gmem_backend *b, const struct trace_call *c,
 	unpin_user_pfn_model(h->pfn);
 	h->kind = MH_NONE;
 	model_res_ret(r, 0);
+}
+
+/*
+ * KVM_SET_MEMORY_ATTRIBUTES2 (proposed, spec §6.3): on a guest_memfd the
+ * in-place conversion; on a VM fd the legacy VM-attribute path (the
+ * extended struct's extra fields must be zero).  error_offset comes back as
+ * remaining = the bytes of the range from error_offset on.
+ */
+static void op_set_attributes2(struct gmem_backend *b, const struct trace_call *c,
+			       struct trace_result *r)
+{
+	struct kvm_memory_attributes2 attrs2 = {
+		.offset = ARG(1),
+		.size = ARG(2),
+		.attributes = ARG(3),
+		.flags = ARG(4),
+		.reserved = { ARG(5) },
+	};
+	struct file *f = model_arg_file(b, c, 0);
+	struct kvm *kvm;
+	long ret;
+
+	if (!f) {
+		model_res_ret(r, -EBADF);
+		return;
+	}
+	if (kvm_gmem_is_gmem_file(f)) {
+		ret = kvm_gmem_ioctl_set_memory_attributes2(f, &attrs2);
+		model_res_ret(r, ret);
+		if (ret == -EAGAIN)
+			r->remaining = attrs2.offset + attrs2.size - attrs2.error_offset;
+		return;
+	}
+	kvm = kvm_file_to_vm(f);
+	if (!kvm) {
+		model_res_ret(r, ENOTTY_RET);
+		return;
+	}
+	if (attrs2.reserved[0]) {
+		model_res_ret(r, -EINVAL);
+		return;
+	}
+	{
+		struct kvm_memory_attributes attrs = {
+			.address = attrs2.address,
+			.size = attrs2.size,
+			.attributes = attrs2.attributes,
+			.flags = attrs2.flags,
+		};
+
+		model_res_ret(r, kvm_vm_ioctl_set_mem_attributes(kvm, &attrs));
+	}
+}
+
+static void op_link_guest_memfd(struct gmem_backend *b, const struct trace_call *c,
+				struct trace_result *r)
+{
+	struct kvm_link_guest_memfd args = {
+		.fd = ARG(1),
+		.flags = ARG(2),
+		.reserved = { ARG(3) },
+	};
+	long err = 0;
+	struct kvm *kvm = vm_of(b, c, 0, &err);
+
+	if (!kvm) {
+		model_res_ret(r, err);
+		return;
+	}
+	model_op_bind_fd(b, c, r, kvm_vm_ioctl_link_guest_memfd(kvm, &args));
+}
+
+/* hugetlb_pool(size, nr): the pool of one huge size (spec §6.4). */
+static void op_hugetlb_pool(struct gmem_backend *b, const struct trace_call *c,
+			    struct trace_result *r)
+{
+	u64 size = ARG(0);
+
+	if (size != PMD_SIZE && size != PUD_SIZE) {
+		model_res_ret(r, -EINVAL);
+		return;
+	}
+	model_res_ret(r, hugetlb_pool_set(size == PMD_SIZE ? HPAGE_PMD_ORDER : HPAGE_PUD_ORDER,
+					  ARG(1)));
+}
+
+/* accept(vcpu, gpa, size): TDG.MEM.PAGE.ACCEPT, under the vCPU mutex like KVM_RUN. */
+static void op_accept(struct gmem_backend *b, const struct trace_call *c,
+		      struct trace_result *r)
+{
+	long err = 0;
+	struct kvm_vcpu *vcpu = vcpu_of(b, c, 0, &err);
+	int ret;
+
+	if (!vcpu) {
+		model_res_ret(r, err);
+		return;
+	}
+	mutex_lock(&vcpu->mutex);
+	vcpu->run->exit_reason = KVM_EXIT_UNKNOWN;
+	ret = tdx_vcpu_accept(vcpu, ARG(1), ARG(2));
+	if (ret > 0 || (ret < 0 && vcpu->run->exit_reason != KVM_EXIT_UNKNOWN))
+		fill_exit(vcpu, r, ret);
+	else
+		model_res_ret(r, ret);
+	mutex_unlock(&vcpu->mutex);
 }
 
 /**
@@ -759,6 +1102,34 @@ void model_dispatch(struct gmem_backend *b, int tid, const struct trace_call *c,
 		break;
 	case TOP_HOST_UNPIN:
 		op_host_unpin(b, c, r);
+		break;
+	case TOP_VCPU_RUN:
+		op_vcpu_run(b, c, r);
+		break;
+	case TOP_MBIND:
+		op_mbind(b, c, r);
+		break;
+	case TOP_GET_MEMPOLICY:
+		op_get_mempolicy(b, c, r);
+		break;
+	case TOP_PAGE_NODE:
+		op_page_node(b, c, r);
+		break;
+	case TOP_SET_MEMORY_ATTRIBUTES2:
+		op_set_attributes2(b, c, r);
+		break;
+	case TOP_LINK_GUEST_MEMFD:
+		op_link_guest_memfd(b, c, r);
+		break;
+	case TOP_HUGETLB_POOL:
+		op_hugetlb_pool(b, c, r);
+		break;
+	case TOP_TDX_CONFIG:
+		kvm = vm_of(b, c, 0, &err);
+		model_res_ret(r, kvm ? tdx_vm_config(kvm, ARG(1), ARG(2)) : err);
+		break;
+	case TOP_ACCEPT:
+		op_accept(b, c, r);
 		break;
 	default:
 		model_res_ret(r, -EINVAL);

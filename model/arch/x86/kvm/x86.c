@@ -316,13 +316,32 @@ static const struct {
 	{ "mmu-no-stale-check", KVM_X86_DEFECT_NO_STALE_CHECK },
 	{ "mmu-no-prehook-widen", KVM_X86_DEFECT_NO_PREHOOK_WIDEN },
 	{ "mmu-no-slot-flush", KVM_X86_DEFECT_NO_SLOT_FLUSH },
+	{ "b13-prefault-before-launch", KVM_X86_DEFECT_B13_PREFAULT_EARLY },
+	{ "b15-private-emulate", KVM_X86_DEFECT_B15_PRIVATE_EMULATE },
+	{ "mmu-gmem-order-ignored", KVM_X86_DEFECT_GMEM_ORDER_IGNORED },
 };
+
+/**
+ * kvm_x86_defect_by_name() - the enum kvm_x86_defect bit called @name
+ * @name: a defect name (see kvm_x86_defects[])
+ *
+ * Context: any.
+ * Return: the bit, or 0 when @name is not an x86 defect.
+ */
+unsigned long kvm_x86_defect_by_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(kvm_x86_defects); i++)
+		if (!strcmp(name, kvm_x86_defects[i].name))
+			return kvm_x86_defects[i].bit;
+	return 0;
+}
 
 /**
  * kvm_x86_inject_defect() - switch a historical MMU defect back on
  * @kvm: the VM (before it runs anything)
- * @name: "b01-lpage-overflow", "b10-vendor-level", "b15-mismatch-late",
- *        "mmu-no-stale-check", "mmu-no-prehook-widen" or "mmu-no-slot-flush"
+ * @name: a name of kvm_x86_defects[] ("b01-lpage-overflow", ...)
  *
  * Context: VM setup, single-threaded.
  * Return: 0, or -ENOENT when @name is not an x86 defect (it may be a
@@ -330,15 +349,12 @@ static const struct {
  */
 int kvm_x86_inject_defect(struct kvm *kvm, const char *name)
 {
-	size_t i;
+	unsigned long bit = kvm_x86_defect_by_name(name);
 
-	for (i = 0; i < ARRAY_SIZE(kvm_x86_defects); i++) {
-		if (!strcmp(name, kvm_x86_defects[i].name)) {
-			kvm->arch.defects |= kvm_x86_defects[i].bit;
-			return 0;
-		}
-	}
-	return -ENOENT;
+	if (!bit)
+		return -ENOENT;
+	kvm->arch.defects |= bit;
+	return 0;
 }
 
 /**
@@ -375,15 +391,17 @@ int kvm_arch_gmem_prepare(struct kvm *kvm, gfn_t gfn, kvm_pfn_t pfn, int max_ord
  * @start: first pfn
  * @end: pfn after the last
  *
- * SNP returns the pages to the hypervisor in the RMP here.  The model keeps
- * no RMP table outside the SPTEs, so there is nothing to undo; the call is
- * checked for a sane range only.
+ * SNP returns the pages to the hypervisor in the RMP here (svm/sev.c); the
+ * RMP is the machine's, so this runs for any VM type and finds entries only
+ * for pages an SNP guest owned.
  *
  * Context: folio free path; must not block.
  */
 void kvm_arch_gmem_invalidate(kvm_pfn_t start, kvm_pfn_t end)
 {
-	WARN_ON_ONCE(start >= end);
+	if (WARN_ON_ONCE(start >= end))
+		return;
+	sev_gmem_invalidate(start, end);
 }
 
 /**

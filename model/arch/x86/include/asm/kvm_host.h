@@ -90,6 +90,8 @@ struct kvm_lpage_info {
 
 /* Set in disallow_lpage when the frame's gfns do not share one attribute. */
 #define KVM_LPAGE_MIXED_FLAG	BIT(31)
+/* TDX: the guest accepted a page of the frame at 4K (Yan Zhao, spec §6.4). */
+#define KVM_LPAGE_GUEST_INHIBIT_FLAG	BIT(30)
 
 struct kvm_arch_memory_slot {
 	/* [level - PG_LEVEL_2M]: one entry per huge frame overlapping the slot */
@@ -171,6 +173,9 @@ enum kvm_x86_defect {
 	KVM_X86_DEFECT_NO_STALE_CHECK = BIT(3),		/* no retry_gfn under mmu_lock */
 	KVM_X86_DEFECT_NO_PREHOOK_WIDEN = BIT(4),	/* head/tail frames not invalidated */
 	KVM_X86_DEFECT_NO_SLOT_FLUSH = BIT(5),		/* slot zap without TLB flush */
+	KVM_X86_DEFECT_B13_PREFAULT_EARLY = BIT(6),	/* pre-fault before launch finish */
+	KVM_X86_DEFECT_B15_PRIVATE_EMULATE = BIT(7),	/* slot-less private fault emulated */
+	KVM_X86_DEFECT_GMEM_ORDER_IGNORED = BIT(8),	/* level not clamped by folio order */
 };
 
 #define kvm_x86_defect(kvm, d)	unlikely((kvm)->arch.defects & (d))
@@ -188,6 +193,13 @@ struct kvm_arch {
 	bool has_protected_state;
 	bool pre_fault_allowed;		/* SNP/TDX: only after launch finish (B-13) */
 	bool launched;
+	/*
+	 * TDX (spec §1.14, §6.4): private mappings may be huge (2M) only with
+	 * tdx_huge_pages on; with tdx_accept on, a private page must be
+	 * accepted by the guest before use (model controls, default off).
+	 */
+	bool tdx_huge_pages;
+	bool tdx_accept;
 	/* TDX: the GPA "shared" bit as a gfn bit; 0 for other types. */
 	gfn_t gfn_direct_bits;
 	const struct kvm_x86_vendor_ops *vendor;
@@ -266,8 +278,16 @@ int kvm_x86_vm_launch_finish(struct kvm *kvm);
 void kvm_x86_inject_gmem_prepare_error(struct kvm *kvm, int err, int count);
 void kvm_x86_inject_max_mapping_level(struct kvm *kvm, int level);
 int kvm_x86_inject_defect(struct kvm *kvm, const char *name);
+unsigned long kvm_x86_defect_by_name(const char *name);
 int kvm_mmu_check_invariants(struct kvm *kvm,
 			     void (*report)(void *ctx, const char *checker, const char *msg),
 			     void *ctx);
+
+/* SNP RMP model (svm/sev.c) and TDX controls (vmx/tdx.c). */
+int snp_rmp_check(void (*report)(void *ctx, const char *checker, const char *msg),
+		  void *ctx);
+bool snp_rmp_is_private(kvm_pfn_t pfn);
+int tdx_vm_config(struct kvm *kvm, bool huge_pages, bool accept);
+int tdx_vcpu_accept(struct kvm_vcpu *vcpu, gpa_t gpa, u64 size);
 
 #endif /* _ASM_X86_KVM_HOST_H */

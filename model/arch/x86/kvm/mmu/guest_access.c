@@ -76,6 +76,11 @@ static int guest_access_try(struct guest_access *ga, u64 *err, int *fn_ret)
 
 	spte = kvm_tdp_mmu_walk_locked(kvm, ga->gfn, ga->mirror, &level);
 
+	/* TDX with accept on: a pending private page raises #VE in the guest. */
+	if (ga->mirror && is_shadow_present_pte(spte) && !(spte & SPTE_ACCEPTED_MASK) &&
+	    READ_ONCE(kvm->arch.tdx_accept))
+		return -1;
+
 	if (e->valid && e->gfn == ga->raw_gfn && e->gen == gen &&
 	    tlb_entry_allows(e, ga->access) && (!snp || e->is_private == ga->enc)) {
 		vcpu->arch.tlb_hits++;
@@ -183,6 +188,12 @@ int kvm_x86_vcpu_access_fn(struct kvm_vcpu *vcpu, gpa_t gpa, unsigned int access
 		spin_lock(&kvm->arch.spte_lock);
 		done = guest_access_try(&ga, &err, &fn_ret);
 		spin_unlock(&kvm->arch.spte_lock);
+		if (done < 0) {
+			/* #VE (model: KVM_EXIT_EXCEPTION): the guest must accept first. */
+			vcpu->run->exit_reason = KVM_EXIT_EXCEPTION;
+			r = KVM_EXIT_EXCEPTION;
+			break;
+		}
 		if (done) {
 			r = fn_ret;
 			break;

@@ -84,11 +84,20 @@ static void check_backing(struct inv_ctx *c, struct kvm *kvm, struct kvm_memory_
 				   !folio ? "absent" : !live ? "another (pfn freed)" : "another folio");
 			return;
 		}
-		if (level > PG_LEVEL_4K &&
-		    (int)folio_order(folio) < KVM_HPAGE_GFN_SHIFT(level))
+		if (level > PG_LEVEL_4K && !folio_test_large(folio) && folio_test_hugetlb(folio))
+			inv_report(c, "hugepage",
+				   "level %d SPTE at gfn 0x%llx still maps a split HugeTLB folio (pfn 0x%llx)",
+				   level, (unsigned long long)gfn, (unsigned long long)pfn);
+		else if (level > PG_LEVEL_4K &&
+			 (int)folio_order(folio) < KVM_HPAGE_GFN_SHIFT(level))
 			inv_report(c, "hugepage",
 				   "level %d SPTE at gfn 0x%llx over an order-%u gmem folio",
 				   level, (unsigned long long)gfn, folio_order(folio));
+		else if (pfn + KVM_PAGES_PER_HPAGE(level) > folio_pfn(folio) + folio_nr_pages(folio))
+			inv_report(c, "hugepage",
+				   "level %d SPTE at gfn 0x%llx -> pfn 0x%llx maps beyond its folio (pfn 0x%lx, %lu pages)",
+				   level, (unsigned long long)gfn, (unsigned long long)pfn,
+				   folio_pfn(folio), folio_nr_pages(folio));
 		return;
 	}
 
@@ -108,6 +117,16 @@ static void check_backing(struct inv_ctx *c, struct kvm *kvm, struct kvm_memory_
 			inv_report(c, "hugepage",
 				   "level %d SPTE at gfn 0x%llx but the host maps hva 0x%lx smaller",
 				   level, (unsigned long long)gfn, hva);
+		/* Host THP (spec §3.5): the huge SPTE lies inside one folio. */
+		if (level > PG_LEVEL_4K) {
+			struct folio *folio = mm_pfn_folio_live(pfn);
+
+			if (!folio || pfn < folio_pfn(folio) ||
+			    pfn + KVM_PAGES_PER_HPAGE(level) > folio_pfn(folio) + folio_nr_pages(folio))
+				inv_report(c, "hugepage",
+					   "shared level %d SPTE at gfn 0x%llx -> pfn 0x%llx maps beyond its host folio",
+					   level, (unsigned long long)gfn, (unsigned long long)pfn);
+		}
 	}
 }
 
@@ -127,11 +146,16 @@ static bool check_leaf(struct kvm *kvm, bool mirror, int level, gfn_t gfn, u64 s
 		inv_report(c, "attributes", "private SPTE at gfn 0x%llx in a VM without private memory",
 			   (unsigned long long)gfn);
 	else if (kvm->arch.has_private_mem &&
-		 !kvm_range_has_memory_attributes(kvm, gfn, end, ~0UL, want))
+		 !kvm_range_has_memory_attributes(kvm, gfn, end, ~0UL, want)) {
 		inv_report(c, "attributes",
 			   "%s SPTE level %d at gfn 0x%llx covers gfns whose attributes are not %s",
 			   want ? "private" : "shared", level, (unsigned long long)gfn,
 			   want ? "PRIVATE" : "shared");
+		if (level > PG_LEVEL_4K)
+			inv_report(c, "hugepage",
+				   "level %d SPTE at gfn 0x%llx over a mixed (shared+private) frame",
+				   level, (unsigned long long)gfn);
+	}
 
 	slot = gfn_to_memslot(kvm, gfn);
 	if (!slot) {

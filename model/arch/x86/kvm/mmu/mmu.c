@@ -79,8 +79,14 @@ int kvm_mmu_alloc_memslot_lpage_info(struct kvm *kvm, struct kvm_memory_slot *sl
 			linfo[0].disallow_lpage = 1;
 		if ((slot->base_gfn + npages) & mask)
 			linfo[lpages - 1].disallow_lpage = 1;
-		/* A huge guest frame must be a huge host frame too. */
-		if ((slot->base_gfn ^ (slot->userspace_addr >> PAGE_SHIFT)) & mask) {
+		/*
+		 * A huge guest frame must be a huge host frame too; for a
+		 * HugeTLB gmem binding (spec §6.4) also one huge folio, which
+		 * needs gfn and file offset congruent at the level.
+		 */
+		if (((slot->base_gfn ^ (slot->userspace_addr >> PAGE_SHIFT)) & mask) ||
+		    (kvm_gmem_slot_has_huge_folios(slot) &&
+		     ((slot->base_gfn ^ slot->gmem.pgoff) & mask))) {
 			for (j = 0; j < lpages; ++j)
 				linfo[j].disallow_lpage = 1;
 		}
@@ -448,7 +454,9 @@ long kvm_arch_vcpu_pre_fault_memory(struct kvm_vcpu *vcpu, struct kvm_pre_fault_
 	u64 end;
 	int r;
 
-	if (!READ_ONCE(kvm->arch.pre_fault_allowed))
+	/* Bug zoo: before 5932ca411e53 (B-13) SNP could pre-fault before launch. */
+	if (!READ_ONCE(kvm->arch.pre_fault_allowed) &&
+	    !kvm_x86_defect(kvm, KVM_X86_DEFECT_B13_PREFAULT_EARLY))
 		return -EOPNOTSUPP;
 
 	if (kvm_is_gfn_alias(kvm, gpa_to_gfn(range->gpa)))

@@ -104,6 +104,7 @@ u64 kvm_tdp_mmu_walk_locked(struct kvm *kvm, gfn_t gfn, bool mirror, int *level)
 u64 kvm_tdp_mmu_fast_pf_get_last_sptep(struct kvm_vcpu *vcpu, gfn_t gfn, bool is_private,
 				       int *level);
 int kvm_tdp_mmu_check_counts(struct kvm *kvm);
+int kvm_tdp_mmu_set_accepted(struct kvm *kvm, gfn_t gfn, int level);
 void kvm_tdp_mmu_for_each_leaf(struct kvm *kvm,
 			       bool (*fn)(struct kvm *kvm, bool mirror, int level, gfn_t gfn,
 					  u64 spte, void *data),
@@ -118,5 +119,6 @@ int kvm_tdp_map_page(struct kvm_vcpu *vcpu, gpa_t gpa, u64 error_code, u8 *level
 extern const struct kvm_x86_vendor_ops kvm_x86_default_vendor_ops;
 extern const struct kvm_x86_vendor_ops sev_snp_vendor_ops;
 extern const struct kvm_x86_vendor_ops tdx_vendor_ops;
+void sev_gmem_invalidate(kvm_pfn_t start, kvm_pfn_t end);
 
 #endif /* _X86_KVM_MMU_INTERNAL_H */

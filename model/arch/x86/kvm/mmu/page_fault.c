@@ -33,7 +33,9 @@ static void kvm_mmu_prepare_memory_fault_exit(struct kvm_vcpu *vcpu,
  */
 static int kvm_handle_noslot_fault(struct kvm_vcpu *vcpu, struct kvm_page_fault *fault)
 {
-	if (unlikely(fault->is_private)) {
+	/* Bug zoo: before bde9f9d27e2b (B-15) private faults were emulated too. */
+	if (unlikely(fault->is_private) &&
+	    !kvm_x86_defect(vcpu->kvm, KVM_X86_DEFECT_B15_PRIVATE_EMULATE)) {
 		kvm_mmu_prepare_memory_fault_exit(vcpu, fault);
 		return -EFAULT;
 	}
@@ -59,15 +61,17 @@ static int kvm_mmu_faultin_pfn_gmem(struct kvm_vcpu *vcpu, struct kvm_page_fault
 	}
 
 	fault->map_writable = !(fault->slot->flags & KVM_MEM_READONLY);
-	fault->max_level = kvm_max_level_for_order(max_order);
+	/* Bug zoo: the folio's order left out, the level is the lpage one. */
+	if (!kvm_x86_defect(vcpu->kvm, KVM_X86_DEFECT_GMEM_ORDER_IGNORED))
+		fault->max_level = kvm_max_level_for_order(max_order);
 
 	/*
-	 * B-10 as it was (6.11, before aca0ec970d76): the vendor's answer
-	 * replaced the order-clamped level instead of clamping it further.
-	 * (A zero answer mapped at level 0 then; the model keeps the order.)
+	 * B-10 as it was (6.11, before aca0ec970d76): the vendor's raw answer
+	 * was returned instead of the order-clamped level, so SNP's "2M" beat
+	 * a 4K folio.  (A zero answer meant level 0 then; the model keeps the
+	 * order for it.)
 	 */
-	if (kvm_x86_defect(vcpu->kvm, KVM_X86_DEFECT_B10_VENDOR_LEVEL) &&
-	    fault->max_level > PG_LEVEL_4K) {
+	if (kvm_x86_defect(vcpu->kvm, KVM_X86_DEFECT_B10_VENDOR_LEVEL)) {
 		int req = kvm_arch_gmem_max_mapping_level(vcpu->kvm, fault->pfn, fault->is_private);
 
 		if (req)
@@ -322,8 +326,9 @@ static int kvm_mmu_do_page_fault(struct kvm_vcpu *vcpu, gpa_t cr2_or_gpa, u64 er
 
 	r = kvm_tdp_page_fault(vcpu, &fault);
 
-	/* Private memory cannot be emulated (B-15). */
-	if (r == RET_PF_EMULATE && fault.is_private) {
+	/* Private memory cannot be emulated (B-15; the zoo's pre-fix code could). */
+	if (r == RET_PF_EMULATE && fault.is_private &&
+	    !kvm_x86_defect(kvm, KVM_X86_DEFECT_B15_PRIVATE_EMULATE)) {
 		kvm_mmu_prepare_memory_fault_exit(vcpu, &fault);
 		r = -EFAULT;
 	}

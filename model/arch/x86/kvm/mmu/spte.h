@@ -8,6 +8,7 @@
  *   bit 2      executable
  *   bit 3      private (mapped from guest_memfd as private memory)
  *   bits 4-5   level (PG_LEVEL_4K..PG_LEVEL_1G)
+ *   bit 6      accepted (TDX private: the guest accepted the page)
  *   bits 8-62  pfn (first pfn of the mapped frame, aligned to the level)
  */
 #ifndef _X86_KVM_SPTE_H
@@ -19,6 +20,7 @@
 #define SPTE_WRITABLE_MASK	BIT_ULL(1)
 #define SPTE_EXEC_MASK		BIT_ULL(2)
 #define SPTE_PRIVATE_MASK	BIT_ULL(3)
+#define SPTE_ACCEPTED_MASK	BIT_ULL(6)
 #define SPTE_LEVEL_SHIFT	4
 #define SPTE_LEVEL_MASK		(3ULL << SPTE_LEVEL_SHIFT)
 #define SPTE_PFN_SHIFT		8

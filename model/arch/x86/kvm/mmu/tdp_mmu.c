@@ -198,6 +198,10 @@ static bool tdp_mmu_zap_leafs(struct kvm *kvm, struct kvm_mmu_root *root,
 			gfn_t fstart = (gfn_t)index << KVM_HPAGE_GFN_SHIFT(level);
 			gfn_t fend = fstart + KVM_PAGES_PER_HPAGE(level);
 
+			/* Bug zoo: a zap of part of a huge leaf leaves it in place. */
+			if (level > PG_LEVEL_4K && (fstart < start || fend > end) &&
+			    kvm_model_zoo(kvm, KVM_ZOO_HUGETLB_SPLIT_NO_ZAP))
+				continue;
 			tdp_mmu_zap_leaf(kvm, root, level, index,
 					 fstart < start || fend > end);
 			zapped = true;
@@ -249,6 +253,9 @@ int kvm_tdp_mmu_map(struct kvm_vcpu *vcpu, struct kvm_page_fault *fault)
 	}
 
 	old_spte = root_load(root, goal, base);
+	/* TDX: the guest's acceptance belongs to the S-EPT entry, keep it. */
+	if (is_shadow_present_pte(old_spte) && spte_to_pfn(old_spte) == fault->pfn)
+		new_spte |= old_spte & SPTE_ACCEPTED_MASK;
 	if (old_spte == new_spte) {
 		ret = RET_PF_SPURIOUS;
 		goto out_unlock;
@@ -281,6 +288,32 @@ out_unlock:
 	if (flush)
 		kvm_flush_remote_tlbs(kvm);
 	return ret;
+}
+
+/**
+ * kvm_tdp_mmu_set_accepted() - mark the private leaf mapping @gfn at @level
+ * accepted by the guest (TDX, TDG.MEM.PAGE.ACCEPT)
+ * @kvm: a VM with a mirror root
+ * @gfn: canonical gfn
+ * @level: the leaf's level
+ *
+ * Context: kvm->arch.spte_lock held.
+ * Return: 0, or -ENOENT when no such leaf exists.
+ */
+int kvm_tdp_mmu_set_accepted(struct kvm *kvm, gfn_t gfn, int level)
+{
+	struct kvm_mmu_root *root = kvm->arch.mirror_root;
+	u64 spte;
+
+	if (!root)
+		return -ENOENT;
+	spte = root_load(root, level, gfn);
+	if (!is_shadow_present_pte(spte))
+		return -ENOENT;
+	/* Replaces a present entry: no allocation. */
+	xa_store(&root->sptes[level - 1], spte_index(gfn, level),
+		 xa_mk_value(spte | SPTE_ACCEPTED_MASK), GFP_ATOMIC);
+	return 0;
 }
 
 static enum kvm_tdp_mmu_root_types

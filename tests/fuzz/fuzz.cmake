@@ -1,0 +1,23 @@
+# Fuzz corpora and regressions, replayed by the drivers of tools/fuzz
+# (tools/fuzz/sources.cmake builds them).  Label fuzz.
+#   parser_fuzz_corpus   trace parser over tests/fuzz/parser_corpus + traces/
+#   model_fuzz_corpus    model property over tests/fuzz/corpus (libFuzzer
+#                        inputs, minimised with -merge=1) and the regression
+#                        traces tests/fuzz/regressions/*.trace; each input
+#                        twice, and again in reverse order (determinism)
+#   diff_fuzz_corpus     model vs /dev/kvm over tests/fuzz/diff_corpus
+#                        (label kvm too; skipped without /dev/kvm)
+add_test(NAME parser_fuzz_corpus
+         COMMAND parser_fuzz_replay ${PROJECT_SOURCE_DIR}/tests/fuzz/parser_corpus
+                 ${PROJECT_SOURCE_DIR}/traces)
+set_tests_properties(parser_fuzz_corpus PROPERTIES LABELS fuzz TIMEOUT 120)
+
+add_test(NAME model_fuzz_corpus
+         COMMAND model_fuzz_replay ${PROJECT_SOURCE_DIR}/tests/fuzz/corpus
+                 ${PROJECT_SOURCE_DIR}/tests/fuzz/regressions)
+set_tests_properties(model_fuzz_corpus PROPERTIES LABELS fuzz TIMEOUT 300)
+
+add_test(NAME diff_fuzz_corpus
+         COMMAND diff_fuzz_replay ${PROJECT_SOURCE_DIR}/tests/fuzz/diff_corpus)
+set_tests_properties(diff_fuzz_corpus PROPERTIES LABELS "fuzz;kvm" TIMEOUT 300
+                     SKIP_RETURN_CODE 77)

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One fuzz case on the model: see fuzz_run.h.
+ *
+ * Everything a run touches is per execution: sim_run() builds a fresh
+ * world (model_backend_ops.create), resets the lock-order graph, runs the
+ * threads as fibers on this OS thread and tears the world down, with the
+ * leak checks of teardown counted as violations of that run.  Nothing is
+ * kept between inputs but the scheduler's cached fiber stacks.
+ *
+ * GMEMSIM_FUZZ_LOG=1 in the environment: a failing run is run again with
+ * its event log kept, and the log is printed with the report.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend/backend.h"
+#include "explore/program.h"
+#include "sched/sched.h"
+
+#include "fuzz_run.h"
+
+/* Bounds one run: every decoded case finishes far below it. */
+#define FUZZ_STEP_BUDGET	200000
+
+static bool run_passed(const struct sim_result *r, bool expectations)
+{
+	size_t i;
+
+	if (r->outcome == SIM_OK)
+		return true;
+	if (r->outcome != SIM_VIOLATION)
+		return false;
+	for (i = 0; i < r->nv; i++)
+		if (expectations || strcmp(r->v[i].checker, "expectation"))
+			return false;
+	return true;
+}
+
+void fuzz_print_case(const struct trace *t, const char *schedule, const char *comment,
+		     FILE *out)
+{
+	char *text = trace_print(t);
+
+	if (comment)
+		fprintf(out, "%s", comment);
+	fprintf(out, "%s%s\n", FUZZ_SCHEDULE_TAG, schedule);
+	fprintf(out, "%s", text ? text : "# (trace_print: out of memory)\n");
+	free(text);
+}
+
+bool fuzz_run_model(const struct trace *t, const char *schedule, bool expectations,
+		    uint64_t *hash, FILE *out)
+{
+	struct sim_strategy_cfg cfg = { .kind = SIM_STRAT_PREFIX, .schedule = schedule };
+	struct sim_run_opts ro = SIM_RUN_OPTS_INIT;
+	struct backend_opts bo = { 0 };
+	struct sim_strategy *s;
+	struct trace_prog tp;
+	struct sim_result r;
+	bool ok;
+
+	trace_prog_init(&tp, t, &model_backend_ops, &bo);
+	ro.fault_inject = !strncmp(schedule, "S1:f", 4);
+	ro.step_budget = FUZZ_STEP_BUDGET;
+	s = sim_strategy_new(&cfg);
+	if (!s) {
+		fprintf(out, "fuzz: bad schedule '%s'\n", schedule);
+		return false;
+	}
+	memset(&r, 0, sizeof(r));
+	sim_run(&tp.p, &ro, s, 0, &r);
+	ok = run_passed(&r, expectations);
+	if (!ok && getenv("GMEMSIM_FUZZ_LOG")) {
+		/* The same run again with its event log, for the report. */
+		sim_result_free(&r);
+		sim_strategy_free(s);
+		s = sim_strategy_new(&cfg);
+		ro.keep_log = true;
+		memset(&r, 0, sizeof(r));
+		sim_run(&tp.p, &ro, s, 0, &r);
+	}
+	if (!ok) {
+		sim_result_print(&r, out);
+		fprintf(out, "---- the trace (paste into tests/fuzz/regressions/NAME.trace) ----\n");
+		fuzz_print_case(t, schedule, NULL, out);
+	}
+	if (hash)
+		*hash = r.hash;
+	sim_result_free(&r);
+	sim_strategy_free(s);
+	return ok;
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Running one fuzz case on the model (tools/fuzz/fuzz_run.c): the trace as a
+ * sim_program on the fiber executor, decisions from a lenient schedule, every
+ * checker on.  Shared by the model fuzz target and its replay driver.
+ */
+#ifndef GMEMSIM_FUZZ_RUN_H
+#define GMEMSIM_FUZZ_RUN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "trace/ir.h"
+
+/* The comment line that carries a regression trace's schedule. */
+#define FUZZ_SCHEDULE_TAG	"# fuzz-schedule: "
+
+/*
+ * Run @t on the model with decisions from @schedule ("S1:[f]...", replayed
+ * leniently).  A run fails on any violation, deadlock, livelock or budget
+ * overrun; violations of the "expectation" checker count only when
+ * @expectations (decoded inputs carry none; regression traces may).
+ * On failure the result, the trace and its schedule go to @out.
+ * *@hash (may be NULL) gets the run's event-log hash.
+ * Return: true if the run passed.
+ */
+bool fuzz_run_model(const struct trace *t, const char *schedule, bool expectations,
+		    uint64_t *hash, FILE *out);
+
+/* Print @t as a trace file with @schedule in a FUZZ_SCHEDULE_TAG line. */
+void fuzz_print_case(const struct trace *t, const char *schedule, const char *comment,
+		     FILE *out);
+
+#endif /* GMEMSIM_FUZZ_RUN_H */

@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Fuzz target for the model: gmemsim_fuzz_model() decodes bytes into a
+ * trace (a VM, a guest_memfd, memslots, then 1..3 threads of calls) and a
+ * decision stream (thread picks, allocation failures), runs it once on the
+ * model with every checker on, and aborts on any violation (decoded traces
+ * carry no expectations), deadlock, livelock or runaway run.  In-process,
+ * fibers rather than OS threads, deterministic, a fresh world per input.
+ *
+ * Built three ways (tools/fuzz/sources.cmake):
+ *   model_fuzz         libFuzzer (-fsanitize=fuzzer, GMEMSIM_FUZZ=ON);
+ *   model_fuzz_afl     AFL++ persistent mode (MODEL_FUZZ_AFL; built with
+ *                      afl-clang-fast, or as a one-shot stdin driver
+ *                      by any other compiler);
+ *   model_fuzz_replay  MODEL_FUZZ_REPLAY: main() runs every file (or every
+ *                      file under every directory) on the command line:
+ *                      raw inputs through gmemsim_fuzz_model(), *.trace
+ *                      files (regressions) as traces with the schedule of
+ *                      their "# fuzz-schedule:" line, expectations checked.
+ *                      Each input runs twice and must hash the same.
+ */
+#include <ftw.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz_decode.h"
+#include "fuzz_run.h"
+
+int gmemsim_fuzz_model(const uint8_t *data, size_t len);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static struct fuzz_case fuzz_case;
+
+/* Hash of the last run (the replay driver's determinism check). */
+static uint64_t last_hash;
+
+/**
+ * gmemsim_fuzz_model() - the property: any input runs clean on the model
+ * @data: the input bytes
+ * @len: their number
+ *
+ * Context: process context, one OS thread (runs the model on fibers).
+ * Return: 0; aborts on a violation after printing it and the trace.
+ */
+int gmemsim_fuzz_model(const uint8_t *data, size_t len)
+{
+	fuzz_decode(data, len, FUZZ_MODEL, NULL, &fuzz_case);
+	if (!fuzz_run_model(&fuzz_case.t, fuzz_case.schedule, false, &last_hash, stderr))
+		abort();
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	return gmemsim_fuzz_model(data, size);
+}
+
+#ifdef MODEL_FUZZ_AFL
+#ifndef __AFL_FUZZ_TESTCASE_LEN
+/* Not built by afl-clang-fast: run one input from stdin. */
+static unsigned char afl_buf[1 << 16];
+static ssize_t afl_len;
+#define __AFL_FUZZ_INIT()	struct afl_unused
+#define __AFL_FUZZ_TESTCASE_BUF	afl_buf
+#define __AFL_FUZZ_TESTCASE_LEN	afl_len
+#define __AFL_LOOP(n)		((afl_len = afl_len ? -1 : \
+				  (ssize_t)fread(afl_buf, 1, sizeof(afl_buf), stdin)) >= 0)
+#define __AFL_INIT()		do { } while (0)
+#endif
+
+__AFL_FUZZ_INIT();
+
+int main(void)
+{
+	unsigned char *buf;
+
+	__AFL_INIT();
+	buf = __AFL_FUZZ_TESTCASE_BUF;
+	while (__AFL_LOOP(100000))
+		gmemsim_fuzz_model(buf, __AFL_FUZZ_TESTCASE_LEN);
+	return 0;
+}
+#endif /* MODEL_FUZZ_AFL */
+
+#ifdef MODEL_FUZZ_REPLAY
+#include <sys/resource.h>
+
+#define MAX_INPUTS	4096
+
+static struct input {
+	char *path;
+	uint64_t hash;
+} inputs[MAX_INPUTS];
+static int ninputs, nregressions;
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && !strcmp(s + n - m, suffix);
+}
+
+static uint8_t *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *buf = NULL;
+	long n;
+
+	if (!f) {
+		perror(path);
+		return NULL;
+	}
+	if (!fseek(f, 0, SEEK_END) && (n = ftell(f)) >= 0 && !fseek(f, 0, SEEK_SET)) {
+		buf = malloc(n + 1);
+		if (buf && fread(buf, 1, n, f) != (size_t)n) {
+			free(buf);
+			buf = NULL;
+		}
+		if (buf) {
+			buf[n] = 0;
+			*len = n;
+		}
+	}
+	fclose(f);
+	return buf;
+}
+
+/*
+ * A regression trace: the trace itself, its schedule from the
+ * "# fuzz-schedule:" line, every violation (expectations too) a failure.
+ */
+static bool run_regression(const char *path, uint64_t *hash)
+{
+	struct trace_error err;
+	char sched[FUZZ_SCHED_MAX + 64] = "S1:";
+	struct trace *t;
+	const char *p;
+	uint8_t *text;
+	size_t len;
+	bool ok;
+
+	text = slurp(path, &len);
+	if (!text)
+		return false;
+	p = strstr((char *)text, FUZZ_SCHEDULE_TAG);
+	if (p) {
+		p += strlen(FUZZ_SCHEDULE_TAG);
+		snprintf(sched, sizeof(sched), "%.*s", (int)strcspn(p, "\r\n"), p);
+	}
+	free(text);
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return false;
+	if (trace_parse_file(path, t, &err)) {
+		fprintf(stderr, "%s:%d:%d: %s\n", err.file, err.line, err.col, err.msg);
+		free(t);
+		return false;
+	}
+	ok = fuzz_run_model(t, sched, true, hash, stderr);
+	trace_free(t);
+	free(t);
+	return ok;
+}
+
+/* A decoded input must print to a trace that parses back equal. */
+static bool check_roundtrip(const char *path)
+{
+	struct trace_error err;
+	struct trace u;
+	char *text = trace_print(&fuzz_case.t);
+	bool ok;
+
+	if (!text)
+		return false;
+	if (trace_parse_buf(path, text, strlen(text), &u, &err)) {
+		fprintf(stderr, "%s: decoded trace does not parse: %d:%d: %s\n%s", path,
+			err.line, err.col, err.msg, text);
+		free(text);
+		return false;
+	}
+	ok = trace_equal(&fuzz_case.t, &u);
+	if (!ok)
+		fprintf(stderr, "%s: decoded trace prints to a different trace\n%s", path, text);
+	trace_free(&u);
+	free(text);
+	return ok;
+}
+
+static bool run_one(const char *path, uint64_t *hash)
+{
+	uint8_t *buf;
+	size_t len;
+
+	if (ends_with(path, ".trace"))
+		return run_regression(path, hash);
+	buf = slurp(path, &len);
+	if (!buf)
+		return false;
+	gmemsim_fuzz_model(buf, len);
+	free(buf);
+	*hash = last_hash;
+	return check_roundtrip(path);
+}
+
+static int collect(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	if (type != FTW_F || path[ftw->base] == '.' || ends_with(path, ".md"))
+		return 0;
+	if (ninputs == MAX_INPUTS) {
+		fprintf(stderr, "%s: more than %d inputs\n", path, MAX_INPUTS);
+		return 1;
+	}
+	nregressions += ends_with(path, ".trace");
+	inputs[ninputs++].path = strdup(path);
+	return 0;
+}
+
+static int cmp_input(const void *a, const void *b)
+{
+	return strcmp(((const struct input *)a)->path, ((const struct input *)b)->path);
+}
+
+static long max_rss_kb(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_maxrss;
+}
+
+static int usage(void)
+{
+	fprintf(stderr,
+		"usage: model_fuzz_replay [--rounds N] PATH...\n"
+		"       model_fuzz_replay --print INPUT\n"
+		"Run every input (file, or files under a directory) through the model fuzz\n"
+		"property; *.trace files are regression traces.  --rounds N repeats the whole\n"
+		"set N times and reports the peak RSS after each (state must not grow).\n"
+		"--print writes the trace an input decodes to, ready for tests/fuzz/regressions/.\n");
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	long rounds = 1, rss1 = 0;
+	int i, failed = 0, r;
+
+	if (argc == 3 && !strcmp(argv[1], "--print")) {
+		size_t len;
+		uint8_t *buf = slurp(argv[2], &len);
+
+		if (!buf)
+			return 2;
+		fuzz_decode(buf, len, FUZZ_MODEL, NULL, &fuzz_case);
+		free(buf);
+		fuzz_print_case(&fuzz_case.t, fuzz_case.schedule,
+				"# Found by model_fuzz: (say what it found and what fixed it)\n",
+				stdout);
+		return 0;
+	}
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--rounds") && i + 1 < argc) {
+			rounds = strtol(argv[++i], NULL, 0);
+			if (rounds < 1)
+				return usage();
+			continue;
+		}
+		if (argv[i][0] == '-')
+			return usage();
+		if (nftw(argv[i], collect, 16, FTW_PHYS)) {
+			fprintf(stderr, "%s: cannot read\n", argv[i]);
+			return 2;
+		}
+	}
+	if (!ninputs)
+		return usage();
+	qsort(inputs, ninputs, sizeof(inputs[0]), cmp_input);
+	for (r = 0; r < rounds; r++) {
+		for (i = 0; i < ninputs; i++) {
+			uint64_t h = 0;
+
+			if (!run_one(inputs[i].path, &h)) {
+				fprintf(stderr, "FAIL %s\n", inputs[i].path);
+				failed++;
+			}
+			if (r == 0) {
+				inputs[i].hash = h;
+			} else if (h != inputs[i].hash) {
+				fprintf(stderr, "FAIL %s: not deterministic (hash %#llx, then %#llx)\n",
+					inputs[i].path, (unsigned long long)inputs[i].hash,
+					(unsigned long long)h);
+				failed++;
+			}
+		}
+		if (r == 0)
+			rss1 = max_rss_kb();
+		if (rounds > 1 && (r == rounds - 1 || (r + 1) % 10 == 0))
+			printf("round %d: peak RSS %ld KiB (after round 1: %ld KiB)\n", r + 1,
+			       max_rss_kb(), rss1);
+	}
+	/* The same inputs again, in reverse: no result may depend on an earlier input. */
+	for (i = ninputs - 1; i >= 0; i--) {
+		uint64_t h = 0;
+
+		run_one(inputs[i].path, &h);
+		if (h != inputs[i].hash) {
+			fprintf(stderr, "FAIL %s: result depends on earlier inputs (hash %#llx, then %#llx)\n",
+				inputs[i].path, (unsigned long long)inputs[i].hash,
+				(unsigned long long)h);
+			failed++;
+		}
+		free(inputs[i].path);
+	}
+	printf("model_fuzz_replay: %d inputs (%d regression traces) x %ld round%s, %d failure%s\n",
+	       ninputs, nregressions, rounds + 1, rounds ? "s" : "", failed, failed == 1 ? "" : "s");
+	return failed ? 1 : 0;
+}
+#endif /* MODEL_FUZZ_REPLAY */
