@@ -46,8 +46,10 @@ struct report {
  * at or after the preemption, then a later step of the thread switched
  * away from).  Each preemption left in a 1-minimal schedule is needed for
  * the failure, and the last one is closest to it.  Data accesses
- * (READ_ONCE/WRITE_ONCE/atomics/free) win over lock acquisitions.  Without
- * such a pair (no preemption, or it orders no conflicting steps): the last
+ * (READ_ONCE/WRITE_ONCE/atomics/free) win over lock acquisitions.  Then a
+ * conflict across the preemption: a step of the preempted thread before it
+ * and a later step of another thread.  Without such a pair (no preemption,
+ * or it orders no conflicting steps): the last
  * conflicting pair of different threads before the violation; without
  * object ids at all: the last switch between lanes.
  */

@@ -140,6 +140,34 @@ static bool find_pair(const struct report *r, ssize_t lo, ssize_t end, int tx, i
 	return false;
 }
 
+/*
+ * Latest y in [@p, end] of a thread other than @tx, then latest x of @tx
+ * in [0, @p) with conflict(x, y).  Return true and the pair.
+ */
+static bool find_pair_across(const struct report *r, ssize_t p, ssize_t end, int tx,
+			     bool data, ssize_t *xa, ssize_t *yb)
+{
+	long budget = RACE_SEARCH_MAX;
+	ssize_t x, y;
+
+	for (y = end; y >= p; y--) {
+		const struct report_event *b = &r->ev[y];
+
+		if (b->tid == tx || !access_of(b) || (data && !is_data(b)))
+			continue;
+		for (x = p - 1; x >= 0; x--) {
+			if (--budget < 0)
+				return false;
+			if (r->ev[x].tid == tx && conflict(&r->ev[x], b, data)) {
+				*xa = x;
+				*yb = y;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
 /**
  * report_find_racing_pair() - name the racing pair (see report.h)
  * @r: the report; r->violating set (or -1: the end of the run)
@@ -168,6 +196,14 @@ void report_find_racing_pair(struct report *r)
 	for (int data = 1; data >= 0; data--)
 		if (p >= 0 && find_pair(r, p, end, r->ev[p].tid, from, data,
 					&r->race_a, &r->race_b))
+			return;
+	/*
+	 * The switch ordered the preempted thread's earlier steps before
+	 * the steps of the others that follow it: a conflict across the
+	 * switch point (x by @from before @p, y by another thread after).
+	 */
+	for (int data = 1; data >= 0; data--)
+		if (p >= 0 && find_pair_across(r, p, end, from, data, &r->race_a, &r->race_b))
 			return;
 	for (int data = 1; data >= 0; data--)
 		if (find_pair(r, 0, end, -1, -1, data, &r->race_a, &r->race_b))
