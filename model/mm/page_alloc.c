@@ -28,8 +28,13 @@ static inline bool dir_is_slice(struct page *e)
 }
 
 static __thread struct mm_world *mm_world_cur;
+/*
+ * The process default world is host state shared by every OS thread,
+ * whatever scheduler each one runs: it is published with compare-and-swap,
+ * not under a model lock (a model lock excludes only the threads of one
+ * scheduler, and would add scheduling points to every world teardown).
+ */
 static struct mm_world *mm_world_default;
-static DEFINE_SPINLOCK(mm_world_default_lock);
 
 #define MM_DEFAULT_QUARANTINE	256
 
@@ -53,11 +58,19 @@ struct mm_world *mm_world_current(void)
 
 	if (likely(w))
 		return w;
-	spin_lock(&mm_world_default_lock);
-	if (!mm_world_default)
-		mm_world_default = mm_world_create();
-	w = mm_world_default;
-	spin_unlock(&mm_world_default_lock);
+	w = __atomic_load_n(&mm_world_default, __ATOMIC_ACQUIRE);
+	if (w)
+		return w;
+	w = mm_world_create();
+	if (w) {
+		struct mm_world *old = NULL;
+
+		if (!__atomic_compare_exchange_n(&mm_world_default, &old, w, false,
+						 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+			mm_world_destroy(w);	/* another thread published first */
+			w = old;
+		}
+	}
 	return w;
 }
 
@@ -213,10 +226,12 @@ void mm_world_destroy(struct mm_world *w)
 	__mm_free(w->mm);
 	if (mm_world_cur == w)
 		mm_world_cur = NULL;
-	spin_lock(&mm_world_default_lock);
-	if (mm_world_default == w)
-		mm_world_default = NULL;
-	spin_unlock(&mm_world_default_lock);
+	{
+		struct mm_world *expect = w;
+
+		__atomic_compare_exchange_n(&mm_world_default, &expect, NULL, false,
+					    __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
+	}
 	kfree(w);
 }
 
