@@ -36,6 +36,7 @@ static const struct trace_const gmem_flags[] = {
 	{ "NO_DIRECT_MAP", 1 << 2 },	/* proposed (direct-map removal) */
 	{ "IN_PLACE", 1ULL << 32 },	/* model-only: in-place conversion (proposed) */
 	{ "HUGETLB", 1ULL << 33 },	/* model-only: HugeTLB backing (proposed) */
+	{ "EXCLUSIVE", 1ULL << 34 },	/* model-only: pKVM-like exclusive ownership (seed 002) */
 	/* The RFC's page-size field (bits 58..63, log2 of the size); parse only. */
 	{ "HUGETLB_2MB", 21ULL << 58 }, { "HUGETLB_1GB", 30ULL << 58 },
 	END

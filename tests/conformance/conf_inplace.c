@@ -9,6 +9,12 @@
  *        error_offset at that page; after the unpin it succeeds), contents
  *        preserved in place, host faults on private indices SIGBUS, punch
  *        keeps the attributes.
+ *  EXC-  pKVM-like exclusive ownership (seed 002, GUEST_MEMFD_FLAG_EXCLUSIVE
+ *        on an in-place file): only with IN_PLACE; conversion to private
+ *        leaves host mappings alone and is refused (-EAGAIN, error_offset)
+ *        while a page is still mapped or pinned by the host; once the host
+ *        gave it up the guest owns it and the host can neither map nor pin
+ *        it; shared again, the host maps it and sees the contents.
  *  LNK-  several files per inode (spec §6.6): KVM_LINK_GUEST_MEMFD checks,
  *        memory and in-place attributes shared by the linked files, an
  *        inode-wide punch reaching both VMs, per-file release.
@@ -371,6 +377,98 @@ START_TEST(LNK_04_in_place_attributes_shared)
 }
 END_TEST
 
+/* EXC-01: the exclusive flag exists only on in-place files. */
+static const struct {
+	uint64_t flags;
+	int err;
+} exc01[] = {
+	{ GUEST_MEMFD_FLAG_EXCLUSIVE | GUEST_MEMFD_FLAG_MMAP, EINVAL },	/* needs IN_PLACE */
+	{ GUEST_MEMFD_FLAG_EXCLUSIVE | GUEST_MEMFD_FLAG_MMAP | GUEST_MEMFD_FLAG_INIT_SHARED,
+	  EINVAL },
+	{ IP | GUEST_MEMFD_FLAG_EXCLUSIVE, 0 },
+	{ IP_SHARED | GUEST_MEMFD_FLAG_EXCLUSIVE, 0 },
+};
+
+START_TEST(EXC_01_creation_flags)
+{
+	const typeof(exc01[0]) *row = &exc01[_i];
+	struct conf *c = conf_new(NULL);
+	int vm = conf_vm(c, KVM_X86_SW_PROTECTED_VM);
+	struct trace_result r;
+
+	r = conf_call(c, TOP_CREATE_GUEST_MEMFD, H(vm), N(FSIZE), N(row->flags), N(0));
+	if (row->err)
+		CONF_ERRNO(r, row->err);
+	else
+		CONF_OK(r);
+	conf_free(c);
+}
+END_TEST
+
+/*
+ * EXC-02: a page the host maps or pins cannot be made guest-exclusive; the
+ * same conversion on a plain in-place file unmaps the host and succeeds.
+ */
+START_TEST(EXC_02_host_mapping_or_pin_refuses)
+{
+	struct conf *c = conf_new(NULL);
+	int vm = conf_vm(c, KVM_X86_SW_PROTECTED_VM);
+	int fd = conf_gmem(c, vm, FSIZE, IP_SHARED | GUEST_MEMFD_FLAG_EXCLUSIVE);
+	int plain = conf_gmem(c, vm, FSIZE, IP_SHARED);
+	int map, pmap, pin;
+
+	/* Plain in-place: mapped everywhere, the conversion unmaps and wins. */
+	pmap = conf_bind(c, TOP_MMAP, H(plain), N(FSIZE), N(CONF_PROT_RW),
+			 N(CONF_MAP_SHARED), N(0));
+	CONF_OK(conf_call(c, TOP_HOST_WRITE, H(pmap), N(0), N(0x11), N(FSIZE)));
+	CONF_OK(conv(c, plain, 0, FSIZE, PRIV));
+
+	/* Exclusive: only page 3 mapped by the host, that page refuses. */
+	map = conf_bind(c, TOP_MMAP, H(fd), N(FSIZE), N(CONF_PROT_RW), N(CONF_MAP_SHARED),
+			N(0));
+	CONF_OK(conf_call(c, TOP_HOST_WRITE, H(map), N(3 * PAGE), N(0x33), N(PAGE)));
+	CONF_EAGAIN_AT(conv(c, fd, 0, FSIZE, PRIV), 0, FSIZE, 3 * PAGE);
+	/* Nothing converted: the mapping still works, other pages too. */
+	CONF_VALUE(conf_call(c, TOP_HOST_READ, H(map), N(3 * PAGE), N(PAGE)), 0x33);
+	CONF_OK(conv(c, fd, 0, 3 * PAGE, PRIV));	/* the pages before it are free */
+
+	/* A pin alone (the mapping gone) refuses too, at its page. */
+	pin = conf_bind(c, TOP_HOST_PIN, H(map), N(5 * PAGE));
+	ck_assert_int_ge(pin, 0);
+	CONF_OK(conf_call(c, TOP_MUNMAP, H(map)));
+	CONF_EAGAIN_AT(conv(c, fd, 3 * PAGE, 5 * PAGE, PRIV), 3 * PAGE, 5 * PAGE, 5 * PAGE);
+	CONF_OK(conf_call(c, TOP_HOST_UNPIN, H(pin)));
+	CONF_OK(conv(c, fd, 3 * PAGE, 5 * PAGE, PRIV));
+	conf_free(c);
+}
+END_TEST
+
+/* EXC-03: a guest-owned page cannot be mapped or pinned; shared, it can. */
+START_TEST(EXC_03_guest_owned_page_not_mappable)
+{
+	struct conf *c = conf_new(NULL);
+	int vm = conf_vm(c, KVM_X86_SW_PROTECTED_VM);
+	int fd = conf_gmem(c, vm, FSIZE, IP_SHARED | GUEST_MEMFD_FLAG_EXCLUSIVE);
+	int map = conf_bind(c, TOP_MMAP, H(fd), N(FSIZE), N(CONF_PROT_RW),
+			    N(CONF_MAP_SHARED), N(0));
+
+	CONF_OK(conf_call(c, TOP_HOST_WRITE, H(map), N(2 * PAGE), N(0x5a), N(PAGE)));
+	CONF_OK(conf_call(c, TOP_MUNMAP, H(map)));
+	CONF_OK(conv(c, fd, 0, FSIZE, PRIV));
+
+	map = conf_bind(c, TOP_MMAP, H(fd), N(FSIZE), N(CONF_PROT_RW), N(CONF_MAP_SHARED),
+			N(0));
+	CONF_SIGBUS(conf_call(c, TOP_HOST_READ, H(map), N(2 * PAGE), N(1)));
+	CONF_SIGBUS(conf_call(c, TOP_HOST_PIN, H(map), N(2 * PAGE)));
+
+	/* Shared back ("share" hypercall): the host maps it, contents kept. */
+	CONF_OK(conv(c, fd, 2 * PAGE, PAGE, 0));
+	CONF_VALUE(conf_call(c, TOP_HOST_READ, H(map), N(2 * PAGE), N(PAGE)), 0x5a);
+	CONF_SIGBUS(conf_call(c, TOP_HOST_READ, H(map), N(PAGE), N(1)));
+	conf_free(c);
+}
+END_TEST
+
 #define N_ROWS(a)	((int)(sizeof(a) / sizeof((a)[0])))
 
 static Suite *inplace_suite(void)
@@ -386,6 +484,9 @@ static Suite *inplace_suite(void)
 	tcase_add_loop_test(tc, IPC_05_pinned_page_refuses_with_error_offset, 0, N_ROWS(ipc05));
 	tcase_add_test(tc, IPC_06_guest_and_host_see_one_backing);
 	tcase_add_test(tc, IPC_07_punch_keeps_attributes);
+	tcase_add_loop_test(tc, EXC_01_creation_flags, 0, N_ROWS(exc01));
+	tcase_add_test(tc, EXC_02_host_mapping_or_pin_refuses);
+	tcase_add_test(tc, EXC_03_guest_owned_page_not_mappable);
 	tcase_add_test(tc, LNK_01_link_checks);
 	tcase_add_test(tc, LNK_02_03_punch_reaches_both_vms_release_per_file);
 	tcase_add_test(tc, LNK_04_in_place_attributes_shared);

@@ -12,11 +12,16 @@
  *  HT-06 in-place: split on conversion to shared, merge back to private
  *  HT-07 SNP: RMP 2M entries for huge folios, returned on punch
  *  HT-08 TDX: 4K unless the huge switch is on; accept before use (#VE)
+ *  HT-09 1 GiB folios: a 1G private SPTE; one shared page splits it and
+ *        the rest maps 4K; private again, merged and mapped 1G again
+ *  HT-10 the "hugepage" checker's folio-bound rule fires on a 2M SPTE
+ *        whose pfn was shifted by hand one page past its folio's start
  *
  * Every call is followed by the model's checkers (conf_util), so each row
  * also asserts that no checker fires.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "conf_util.h"
 #include <uapi/linux/kvm_gmem.h>
@@ -171,12 +176,16 @@ START_TEST(HT_04_huge_private_mapping)
 	CONF_VALUE(conf_call(c, TOP_GUEST_READ, H(cpu), N(GPA + SZ_2M + 77 * PAGE), N(PAGE),
 			     N(1)), 0x5a);
 
-	/* gfn 2M-aligned, file offset 2M-aligned, but not congruent: 4K. */
+	/*
+	 * Slot 2: gfn and file offset not congruent mod 2M, while gfn and
+	 * userspace_addr are, so only lpage_info's gmem-offset rule keeps
+	 * its wholly covered middle frame (129 * 2M) at 4K.
+	 */
 	fd2 = conf_gmem(c, vm, 4 * SZ_2M, HT2M);
 	CONF_OK(conf_region2(c, vm, 1, KVM_MEM_GUEST_MEMFD, GPA + 64 * SZ_2M,
 			     2 * SZ_2M, 0, fd2, 0));
 	CONF_OK(conf_region2(c, vm, 2, KVM_MEM_GUEST_MEMFD, GPA + 128 * SZ_2M + SZ_2M / 2,
-			     2 * SZ_2M, 0, fd2, 2 * SZ_2M));
+			     2 * SZ_2M, GPA + 128 * SZ_2M + SZ_2M / 2, fd2, 2 * SZ_2M));
 	CONF_OK(conf_attrs(c, vm, GPA + 64 * SZ_2M, 2 * SZ_2M, PRIV, 0));
 	CONF_OK(conf_attrs(c, vm, GPA + 128 * SZ_2M, 4 * SZ_2M, PRIV, 0));
 	ck_assert_int_eq(prefault_level(c, vm, cpu, GPA + 64 * SZ_2M), PG_LEVEL_2M);
@@ -322,6 +331,86 @@ START_TEST(HT_08_tdx)
 }
 END_TEST
 
+/* HT-09: 1 GiB folios map 1G; split on a shared page, merged back. */
+START_TEST(HT_09_one_gig)
+{
+	struct conf *c = conf_new(NULL);
+	int vm, fd, cpu;
+	struct folio *folio;
+
+	setup(c, KVM_X86_SW_PROTECTED_VM, SZ_1G, HT1G | GUEST_MEMFD_FLAG_IN_PLACE |
+	      GUEST_MEMFD_FLAG_MMAP, &vm, &fd, &cpu);
+	ck_assert_int_eq(prefault_level(c, vm, cpu, GPA + SZ_2M + 3 * PAGE), PG_LEVEL_1G);
+	folio = folio_at(c, vm, GPA + 300 * SZ_2M);
+	ck_assert(folio && folio_order(folio) == HPAGE_PUD_ORDER);
+	CONF_OK(conf_call(c, TOP_GUEST_WRITE, H(cpu), N(GPA + 7 * PAGE), N(0x77), N(PAGE), N(1)));
+
+	/* One page shared: the 1G SPTE goes, the folio splits, 4K from now. */
+	CONF_OK(conf_call(c, TOP_SET_MEMORY_ATTRIBUTES2, H(fd), N(SZ_2M), N(PAGE), N(0), N(0),
+			  N(0)));
+	folio = folio_at(c, vm, GPA + 300 * SZ_2M);
+	ck_assert(folio && folio_order(folio) == 0);
+	ck_assert_int_eq(prefault_level(c, vm, cpu, GPA + 300 * SZ_2M), PG_LEVEL_4K);
+
+	/* Private again: one 1G folio, mapped 1G, contents kept. */
+	CONF_OK(conf_call(c, TOP_SET_MEMORY_ATTRIBUTES2, H(fd), N(SZ_2M), N(PAGE), N(PRIV),
+			  N(0), N(0)));
+	folio = folio_at(c, vm, GPA + 300 * SZ_2M);
+	ck_assert(folio && folio_order(folio) == HPAGE_PUD_ORDER);
+	ck_assert_int_eq(prefault_level(c, vm, cpu, GPA + 5 * SZ_2M), PG_LEVEL_1G);
+	CONF_VALUE(conf_call(c, TOP_GUEST_READ, H(cpu), N(GPA + 7 * PAGE), N(PAGE), N(1)), 0x77);
+	conf_free(c);
+}
+END_TEST
+
+/*
+ * HT-10: the folio-bound rule of the "hugepage" checker can fire.  The
+ * fault path cannot produce such an SPTE (a gfn/pfn misalignment at the
+ * level is the kernel's BUG, the model's WARN, and lpage_info's gmem-offset
+ * rule of HT-04 keeps incongruent frames at 4K before it), so the test
+ * shifts the pfn of a correct 2M SPTE by one page by hand: the frame then
+ * ends one page past its order-9 folio.
+ */
+START_TEST(HT_10_checker_maps_beyond_folio)
+{
+	struct conf *c = conf_new(NULL);
+	struct kvm_mmu_root *root;
+	struct kvm *kvm;
+	int vm, fd, cpu, n, i;
+	unsigned long idx = (GPA >> PAGE_SHIFT) >> 9;	/* 2M leaf index */
+	u64 spte;
+	bool found = false;
+
+	setup(c, KVM_X86_SW_PROTECTED_VM, SZ_2M, HT2M, &vm, &fd, &cpu);
+	ck_assert_int_eq(prefault_level(c, vm, cpu, GPA), PG_LEVEL_2M);
+
+	kvm = conf_kvm(c, vm);
+	root = &kvm->arch.direct_root;
+	c->no_check = true;
+	spin_lock(&kvm->arch.spte_lock);
+	spte = xa_to_value(xa_load(&root->sptes[PG_LEVEL_2M - 1], idx));
+	ck_assert(spte);
+	/* bits 8.. hold the pfn (spte.h): pfn + 1. */
+	xa_store(&root->sptes[PG_LEVEL_2M - 1], idx, xa_mk_value(spte + (1ULL << 8)),
+		 GFP_ATOMIC);
+	spin_unlock(&kvm->arch.spte_lock);
+
+	n = c->ops->check(c->b, c->v, 8);
+	for (i = 0; i < n && i < 8; i++)
+		found |= !strcmp(c->v[i].checker, "hugepage") &&
+			 strstr(c->v[i].msg, "beyond its folio");
+	ck_assert_msg(found, "no \"maps beyond its folio\" report (%d violation(s)%s%s)", n,
+		      n ? ", first: " : "", n ? c->v[0].msg : "");
+
+	/* Put it back: the world is consistent again for the teardown. */
+	spin_lock(&kvm->arch.spte_lock);
+	xa_store(&root->sptes[PG_LEVEL_2M - 1], idx, xa_mk_value(spte), GFP_ATOMIC);
+	spin_unlock(&kvm->arch.spte_lock);
+	ck_assert_int_eq(c->ops->check(c->b, c->v, 8), 0);
+	conf_free(c);
+}
+END_TEST
+
 #define N_ROWS(a)	((int)(sizeof(a) / sizeof((a)[0])))
 
 static Suite *hugetlb_suite(void)
@@ -338,6 +427,8 @@ static Suite *hugetlb_suite(void)
 	tcase_add_test(tc, HT_06_split_merge);
 	tcase_add_test(tc, HT_07_snp_rmp);
 	tcase_add_test(tc, HT_08_tdx);
+	tcase_add_test(tc, HT_09_one_gig);
+	tcase_add_test(tc, HT_10_checker_maps_beyond_folio);
 	suite_add_tcase(s, tc);
 	return s;
 }

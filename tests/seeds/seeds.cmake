@@ -11,7 +11,8 @@ endif()
 # Race traces of the proposed designs: bounded DFS must find nothing.
 if(TARGET gmemsim)
   foreach(tr inplace-convert-vs-host-fault inplace-convert-vs-pin
-             inplace-convert-vs-guest-fault link-punch-vs-fault)
+             inplace-convert-vs-guest-fault inplace-exclusive-vs-host-fault
+             link-punch-vs-fault)
     if(EXISTS ${CMAKE_SOURCE_DIR}/traces/races/${tr}.trace)
       add_test(NAME seeds_race_${tr}
                COMMAND gmemsim explore ${CMAKE_SOURCE_DIR}/traces/races/${tr}.trace
@@ -20,6 +21,16 @@ if(TARGET gmemsim)
                            ENVIRONMENT "CK_FORK=no" SKIP_RETURN_CODE 77)
     endif()
   endforeach()
+
+  # pKVM-like exclusive ownership (seed 002): the trace's checker can fire,
+  # i.e. without the refcount/mapping rule DFS finds a host-mapped private
+  # page (exit 1).
+  add_test(NAME seeds_exclusive_needs_refcount_rule
+           COMMAND gmemsim explore
+                   ${CMAKE_SOURCE_DIR}/traces/races/inplace-exclusive-vs-host-fault.trace
+                   --inject convert-no-refcount --strategy dfs -n 3000 -s 1 -q --no-minimize)
+  set_tests_properties(seeds_exclusive_needs_refcount_rule PROPERTIES
+                       LABELS "seeds;zoo" TIMEOUT 120 WILL_FAIL TRUE)
 
   # Zoo: with the defect injected, exploration must report a violation.
   foreach(zoo convert-no-refcount invalidate-one-file)

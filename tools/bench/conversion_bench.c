@@ -11,6 +11,11 @@
  *                new one.
  *  in-place      KVM_SET_MEMORY_ATTRIBUTES2 on an in-place guest_memfd
  *                (model-only flag IN_PLACE): one backing, state flipped.
+ *  in-place-2M   the same on a HugeTLB-backed in-place file of 2 MiB
+ *                folios (spec §6.4; the world's 2M pool sized to the
+ *                guest): private memory maps 2M, a shared page splits its
+ *                folio (and shatters the huge SPTE), the range merges back
+ *                when it is wholly private again.
  *
  * Workload: the whole guest pre-faulted private; then UNITS conversions of
  * 16 MiB in total, either 4 KiB pages at random or 2 MiB chunks at random:
@@ -18,8 +23,11 @@
  * first page (a VMM doing I/O), back to private (a refused conversion is
  * counted, the pin dropped and the conversion retried), a private write.
  * Printed per run: peak memory, pages double-allocated (peak pages beyond
- * the guest's size), SPTEs zapped, huge SPTEs shattered, conversions
- * refused.  Prints figures only; not a test.
+ * the guest's size), SPTEs zapped, huge SPTEs shattered (a huge private
+ * SPTE whose frame is larger than the unit being converted to shared: the
+ * conversion must drop it, which the bench checks, so the frame maps 4K
+ * until it merges back), conversions refused.  Prints figures only; not a
+ * test, but it exits 1 if a huge SPTE survives a conversion of part of it.
  *
  * Usage: conversion_bench [-g GUEST_MIB] [-s SEED]
  */
@@ -35,12 +43,16 @@
 
 #include <linux/kvm_host.h>
 #include <linux/mm_model.h>
+#include <uapi/linux/kvm_gmem_hugetlb.h>
 
 #define PAGE		4096ULL
 #define SZ_2M		(2ULL << 20)
 #define GPA		(1ULL << 32)
 #define TOTAL		(16ULL << 20)
 #define PIN_EVERY	16
+
+/* The TDP MMU's lockless leaf walk (arch/x86/kvm/mmu/mmu_internal.h). */
+u64 kvm_tdp_mmu_walk(struct kvm *kvm, gfn_t gfn, bool mirror, int *level);
 
 struct bench {
 	const struct gmem_backend_ops *ops;
@@ -50,6 +62,15 @@ struct bench {
 	struct trace_result r;
 	unsigned long peak;
 };
+
+/* Level of the leaf SPTE mapping @gpa in the direct root, 0 if none. */
+static int mapped_level(struct bench *b, struct kvm *kvm, uint64_t gpa)
+{
+	int level = PG_LEVEL_4K;
+
+	model_backend_enter(b->b);
+	return kvm_tdp_mmu_walk(kvm, gpa >> 12, false, &level) ? level : 0;
+}
 
 static void sample(struct bench *b)
 {
@@ -94,7 +115,11 @@ static struct trace_result call(struct bench *b, enum trace_op op, int bind, boo
 })
 #define HS(...)		{ __VA_ARGS__ }
 
-enum design { TWO_BACKINGS, IN_PLACE };
+enum design { TWO_BACKINGS, IN_PLACE, IN_PLACE_2M, NR_DESIGNS };
+
+static const char *const design_name[NR_DESIGNS] = {
+	"two-backings", "in-place", "in-place-2M",
+};
 
 struct run {
 	enum design design;
@@ -148,8 +173,14 @@ static void run_one(const struct run *ru)
 		CALLX(&b, TOP_SET_MEMORY_ATTRIBUTES, -1, false, HS(1, 0, 0, 0, 0),
 		      vm, GPA, ru->guest, KVM_MEMORY_ATTRIBUTE_PRIVATE, 0);
 	} else {
+		uint64_t flags = GUEST_MEMFD_FLAG_IN_PLACE | GUEST_MEMFD_FLAG_MMAP;
+
+		if (ru->design == IN_PLACE_2M) {
+			CALLX(&b, TOP_HUGETLB_POOL, -1, false, HS(0, 0), SZ_2M, ru->guest / SZ_2M);
+			flags |= GUEST_MEMFD_FLAG_HUGETLB | GUESTMEM_HUGETLB_FLAG_2MB;
+		}
 		CALLX(&b, TOP_CREATE_GUEST_MEMFD, gmem, false, HS(1, 0, 0, 0), vm, ru->guest,
-		      GUEST_MEMFD_FLAG_IN_PLACE | GUEST_MEMFD_FLAG_MMAP, 0);
+		      flags, 0);
 		CALLX(&b, TOP_MMAP, map, false, HS(1, 0, 0, 0, 0), gmem, ru->guest, 3, 1, 0);
 		CALLX(&b, TOP_SET_USER_MEMORY_REGION2, -1, false, HS(1, 0, 0, 0, 0, 0, 1, 0),
 		      vm, 0, KVM_MEM_GUEST_MEMFD, GPA, ru->guest, 0, gmem, 0);
@@ -161,7 +192,7 @@ static void run_one(const struct run *ru)
 
 	for (i = 0; i < nunits; i++) {
 		uint64_t slot, off;
-		int pin = -1;
+		int pin = -1, huge;
 
 		do
 			slot = rnd(&seed) % slots;
@@ -169,7 +200,9 @@ static void run_one(const struct run *ru)
 		used[slot] = 1;
 		off = slot * unit;
 
-		/* To shared. */
+		/* To shared; a huge SPTE over more than the unit must go. */
+		huge = mapped_level(&b, kvm, GPA + off);
+		huge = huge > PG_LEVEL_4K && KVM_HPAGE_SIZE(huge) > unit;
 		if (ru->design == TWO_BACKINGS) {
 			CALLX(&b, TOP_SET_MEMORY_ATTRIBUTES, -1, false, HS(1, 0, 0, 0, 0),
 			      vm, GPA + off, unit, 0, 0);
@@ -179,6 +212,12 @@ static void run_one(const struct run *ru)
 		} else {
 			CALLX(&b, TOP_SET_MEMORY_ATTRIBUTES2, -1, false, HS(1, 0, 0, 0, 0, 0),
 			      gmem, off, unit, 0, 0, 0);
+			if (huge && mapped_level(&b, kvm, GPA + off) > PG_LEVEL_4K) {
+				fprintf(stderr, "conversion_bench: huge SPTE at %#llx survived a %llu-byte conversion\n",
+					(unsigned long long)(GPA + off), (unsigned long long)unit);
+				exit(1);
+			}
+			shattered += huge;
 			CALLX(&b, TOP_GUEST_WRITE, -1, false, HS(1, 0, 0, 0, 0),
 			      cpu, GPA + off, 0x5a, unit, 0);
 		}
@@ -217,10 +256,8 @@ static void run_one(const struct run *ru)
 		}
 	}
 
-	for (i = 0; i < KVM_NR_PAGE_SIZES; i++)
-		shattered += kvm->arch.stat.huge_shattered[i];
 	printf("%-13s %-9s %10.1f %12lu %12llu %10lu %8lu %8.2f\n",
-	       ru->design == TWO_BACKINGS ? "two-backings" : "in-place",
+	       design_name[ru->design],
 	       ru->chunks ? "2M-chunk" : "4K-random",
 	       b.peak * PAGE / 1048576.0,
 	       b.peak > ru->guest / PAGE ? b.peak - (unsigned long)(ru->guest / PAGE) : 0UL,
@@ -254,7 +291,7 @@ int main(int argc, char **argv)
 	       seed, (unsigned long long)guest, (unsigned long long)(TOTAL >> 20), PIN_EVERY);
 	printf("%-13s %-9s %10s %12s %12s %10s %8s %8s\n", "design", "pattern", "peak MiB",
 	       "double-alloc", "SPTEs zapped", "shattered", "refused", "cpu s");
-	for (d = 0; d < 2; d++)
+	for (d = 0; d < NR_DESIGNS; d++)
 		for (ch = 0; ch < 2; ch++) {
 			struct run ru = { .design = d, .chunks = ch, .guest = guest << 20, .seed = seed };
 

@@ -19,6 +19,20 @@
  *    kvm_gmem_get_pfn() hold it shared (user faults under mmap_lock:
  *    mmap_lock -> invalidate_lock is the only allowed order).
  *
+ * pKVM-like exclusive ownership (seed 002), per file with the model-only
+ * flag GUEST_MEMFD_FLAG_EXCLUSIVE on top of IN_PLACE: the guest's
+ * conversion to private ("unshare") takes the pages exclusively.  It does
+ * not unmap the host; a page the host still maps or pins refuses the whole
+ * conversion (-EAGAIN, error_offset at it), checked under the invalidate
+ * lock held exclusively, which host faults and pins take shared: the check
+ * and the ownership change are one step for them.  Once private, the host
+ * can neither map nor pin the page (its faults SIGBUS, as for every
+ * in-place file).  Not modelled: pins counted apart from other references
+ * (the kernel's GUP_PIN_COUNTING_BIAS; here every extra reference counts),
+ * the hypervisor's stage-2 ownership table, guest-issued hypercalls (the
+ * model converts through KVM_SET_MEMORY_ATTRIBUTES2 like userspace would
+ * on the guest's behalf).
+ *
  * The per-VM attribute queries (kvm_get_memory_attributes() and the range
  * variant) route here when a VM has an in-place slot.
  */
@@ -135,6 +149,7 @@ int kvm_gmem_inplace_init(struct gmem_inode *gi, loff_t size, u64 flags)
 	ip = kzalloc(sizeof(*ip), GFP_KERNEL);
 	if (!ip)
 		return -ENOMEM;
+	ip->exclusive = flags & GUEST_MEMFD_FLAG_EXCLUSIVE;
 	xa_init(&ip->attributes);
 	/* Every index present, as in the proposal's maple tree. */
 	if (xa_err(xa_store_range(&ip->attributes, 0, (size >> PAGE_SHIFT) - 1,
@@ -187,7 +202,8 @@ bool kvm_gmem_index_is_private(struct inode *inode, pgoff_t index)
  * @kvm: the VM, or NULL
  *
  * With per-index state INIT_SHARED is meaningful for every VM type (the
- * proposal lifts the x86 "no private memory" rule for it).
+ * proposal lifts the x86 "no private memory" rule for it).  EXCLUSIVE
+ * (pKVM-like ownership) is only valid here, i.e. with IN_PLACE.
  *
  * Context: any.
  * Return: a GUEST_MEMFD_FLAG_* mask.
@@ -195,7 +211,7 @@ bool kvm_gmem_index_is_private(struct inode *inode, pgoff_t index)
 u64 kvm_gmem_inplace_flags(struct kvm *kvm)
 {
 	return GUEST_MEMFD_FLAG_IN_PLACE | GUEST_MEMFD_FLAG_MMAP |
-	       GUEST_MEMFD_FLAG_INIT_SHARED;
+	       GUEST_MEMFD_FLAG_INIT_SHARED | GUEST_MEMFD_FLAG_EXCLUSIVE;
 }
 
 /* ---- KVM's attribute queries for in-place slots ------------------------- */
@@ -329,6 +345,8 @@ bool kvm_gmem_range_has_memory_attributes(struct kvm *kvm, gfn_t start, gfn_t en
 /*
  * Every folio of [start, end) must hold only the page cache's references
  * plus the one filemap_get_folios() took: no host mapping left, no pin.
+ * (Exclusive files keep host mappings up to here: a mapped folio is named
+ * explicitly, whatever references its mappings hold.)
  * Context: the invalidate lock held exclusively (no new mapping can appear).
  */
 static bool kvm_gmem_is_safe_for_conversion(struct inode *inode, pgoff_t start,
@@ -344,7 +362,8 @@ static bool kvm_gmem_is_safe_for_conversion(struct inode *inode, pgoff_t start,
 		for (i = 0; i < folio_batch_count(&fbatch); i++) {
 			struct folio *folio = fbatch.folios[i];
 
-			if (folio_ref_count(folio) != (int)folio_nr_pages(folio) + 1) {
+			if (folio_mapped(folio) ||
+			    folio_ref_count(folio) != (int)folio_nr_pages(folio) + 1) {
 				*err_index = max(folio->index, start);
 				safe = false;
 				break;
@@ -411,9 +430,15 @@ static int kvm_gmem_convert(struct inode *inode, pgoff_t start, pgoff_t end,
 		goto out_unlock;
 
 	if (to_private) {
-		/* Host PTEs go first; what still holds a reference refuses. */
-		sched_point("convert:unmap");
-		unmap_mapping_pages(mapping, start, end - start, false);
+		/*
+		 * Host PTEs go first; what still holds a reference refuses.
+		 * Exclusive (pKVM-like): the host must give up its mappings
+		 * itself, a mapped page refuses like a pinned one.
+		 */
+		if (!ip->exclusive) {
+			sched_point("convert:unmap");
+			unmap_mapping_pages(mapping, start, end - start, false);
+		}
 		sched_point("convert:refcount");
 		/* Bug zoo: no refcount check, a pinned page turns private. */
 		if (!kvm_gmem_zoo(inode, KVM_ZOO_CONVERT_NO_REFCOUNT) &&

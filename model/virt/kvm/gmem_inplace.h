@@ -18,6 +18,9 @@ struct file;
 
 /*
  * struct gmem_inplace - per-index shareability of one gmem inode.
+ * @exclusive: pKVM-like exclusive ownership (GUEST_MEMFD_FLAG_EXCLUSIVE):
+ *	conversion to private refuses host mappings instead of unmapping them.
+ *	Set at creation, never changed.
  * @attributes: page index -> xa_mk_value(KVM_MEMORY_ATTRIBUTE_* mask).  Every
  *	index below i_size is present (upstream: a maple tree of ranges, every
  *	index covered, adjacent equal ranges merged); stored as aligned
@@ -26,6 +29,7 @@ struct file;
  *	KVM's attribute queries, which the mmu_invalidate protocol orders.
  */
 struct gmem_inplace {
+	bool exclusive;
 	struct xarray attributes;
 };
 

@@ -33,6 +33,16 @@
  */
 #define GUEST_MEMFD_FLAG_IN_PLACE	(1ULL << 32)
 
+/*
+ * Model-only creation flag, only together with GUEST_MEMFD_FLAG_IN_PLACE:
+ * pKVM-like exclusive ownership (seed 002: Fuad Tabba et al., "exclusive
+ * pin", 2024).  A conversion to private is the guest taking the pages
+ * exclusively: it does not tear down host mappings, it is refused
+ * (-EAGAIN, error_offset) while the host still maps or pins any of them,
+ * so the host must give a page up before the guest can own it.
+ */
+#define GUEST_MEMFD_FLAG_EXCLUSIVE	(1ULL << 34)	/* 33 is HUGETLB */
+
 /* ---- KVM_SET_MEMORY_ATTRIBUTES2 (guest_memfd ioctl, or VM ioctl) -------- */
 struct kvm_memory_attributes2 {
 	union {
