@@ -93,7 +93,8 @@ static void free_sink(enum shim_report_kind kind, const char *msg, const char *f
 		return;
 	}
 	snprintf(site, sizeof(site), "%s:%d", file ?: "?", line);
-	record(fr, shim_current()->tid, shim_report_name(kind), strdup(msg ?: ""), site);
+	/* The checker names of controlled runs: "WARN", not "WARNING". */
+	record(fr, shim_current()->tid, sim_report_kind_name(kind), strdup(msg ?: ""), site);
 	/*
 	 * A BUG in one of this run's model threads ends that thread (its
 	 * locks stay held) instead of the process; the run is then not

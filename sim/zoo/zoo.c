@@ -146,3 +146,29 @@ bool zoo_checker_expected(const struct zoo_entry *e, const char *checker)
 	}
 	return false;
 }
+
+/**
+ * zoo_result_checker() - the checker of @r that detects @e's defect.
+ * @e: the entry
+ * @r: a failed execution
+ *
+ * Every violation counts, not only the first: free-running threads report
+ * in arrival order (a read of a freed page may reach the trace's
+ * expectation before the SLAB report of the same read), and a controlled
+ * run may report an unexpected checker at an earlier step than the one
+ * the entry names.
+ *
+ * Context: any.
+ * Return: the first expected checker among @r's violations (or its
+ * outcome's name, if expected), or NULL.
+ */
+const char *zoo_result_checker(const struct zoo_entry *e, const struct sim_result *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nv; i++)
+		if (zoo_checker_expected(e, r->v[i].checker))
+			return r->v[i].checker;
+	return zoo_checker_expected(e, sim_outcome_name(r->outcome)) ?
+	       sim_outcome_name(r->outcome) : NULL;
+}

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "explore/explore.h"
+#include "sched/sched.h"
 
 struct zoo_entry {
 	const char *name;	/* the --inject name */
@@ -30,6 +31,8 @@ const struct zoo_entry *zoo_find(const char *name);
 void zoo_trace_path(const struct zoo_entry *e, const char *dir, char *buf, size_t len);
 /* Is @checker one of @e's expected checkers? */
 bool zoo_checker_expected(const struct zoo_entry *e, const char *checker);
+/* The first of @r's violations (any, not only the first) @e expects, or NULL. */
+const char *zoo_result_checker(const struct zoo_entry *e, const struct sim_result *r);
 
 /* gmemsim zoo list [--json] / zoo run [NAME...]; return the exit code. */
 int zoo_cmd_list(bool json);

@@ -84,11 +84,17 @@ struct zoo_result {
 	const char *error;	/* why the entry could not run */
 };
 
-/* One exploration of @t: true if it failed (@checker names why); fills @execs, @secs. */
+/*
+ * One exploration of @t: true if it failed; @checker names why (with @e,
+ * the first of the failure's violations that @e expects, if any); fills
+ * @execs, @secs.
+ */
 static bool zoo_explore(const struct trace *t, const struct explore_opts *o,
-			const char *inject, uint64_t iterations, uint64_t seed,
+			const struct zoo_entry *e, uint64_t iterations, uint64_t seed,
 			uint64_t *execs, double *secs, char *checker, size_t len)
 {
+	const char *inject = e ? e->name : NULL;
+	const char *c;
 	struct backend_opts bo = { .profile = o->profile, .inject = inject };
 	struct explore_opts xo = *o;
 	struct sim_result fail;
@@ -101,9 +107,11 @@ static bool zoo_explore(const struct trace *t, const struct explore_opts *o,
 	trace_prog_init(&tp, t, &model_backend_ops, &bo);
 	memset(&fail, 0, sizeof(fail));
 	found = explore_search(&tp, &xo, seed, &fail, execs, &exhausted, secs);
-	if (found)
-		snprintf(checker, len, "%s", fail.nv ? fail.v[0].checker :
+	if (found) {
+		c = e ? zoo_result_checker(e, &fail) : NULL;
+		snprintf(checker, len, "%s", c ? c : fail.nv ? fail.v[0].checker :
 			 sim_outcome_name(fail.outcome));
+	}
 	sim_result_free(&fail);
 	return found;
 }
@@ -137,7 +145,7 @@ static void zoo_run_entry(const struct zoo_entry *e, const struct explore_opts *
 				     seed, &res->clean_execs, &secs, dummy, sizeof(dummy));
 	if (!res->clean_ok)
 		snprintf(res->checker, sizeof(res->checker), "clean: %s", dummy);
-	else if (zoo_explore(t, &eo, e->name, o->iterations ? o->iterations : ZOO_DETECT_EXECS,
+	else if (zoo_explore(t, &eo, e, o->iterations ? o->iterations : ZOO_DETECT_EXECS,
 			     seed, &res->execs, &res->secs, res->checker, sizeof(res->checker)))
 		res->found = zoo_checker_expected(e, res->checker);
 	trace_free(t);

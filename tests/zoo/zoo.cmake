@@ -12,13 +12,14 @@ if(TARGET gmemsim)
   set_tests_properties(zoo_run PROPERTIES LABELS zoo TIMEOUT 120)
 
   # The zoo's verdict depends on the checkers: with the one checker that
-  # reports punch-no-end switched off, the run must say "missed" and exit 1.
+  # reports punch-no-end switched off, the run must say "missed" and exit 1
+  # (300 executions: the sequential defect fails on every one of them).
   add_test(NAME zoo_disabled_checker_missed
-           COMMAND gmemsim zoo run punch-no-end --disable-checker protocol)
+           COMMAND gmemsim zoo run punch-no-end --disable-checker protocol -n 300)
   set_tests_properties(zoo_disabled_checker_missed PROPERTIES LABELS zoo TIMEOUT 60
                        WILL_FAIL TRUE)
   add_test(NAME zoo_disabled_checker_says_missed
-           COMMAND gmemsim zoo run punch-no-end --disable-checker protocol)
+           COMMAND gmemsim zoo run punch-no-end --disable-checker protocol -n 300)
   set_tests_properties(zoo_disabled_checker_says_missed PROPERTIES LABELS zoo TIMEOUT 60
                        PASS_REGULAR_EXPRESSION "punch-no-end .*MISSED")
 
@@ -40,4 +41,23 @@ if(TARGET gmemsim)
                    -DDOC=${PROJECT_SOURCE_DIR}/docs/zoo.md
                    -P ${CMAKE_CURRENT_LIST_DIR}/zoo_doc_check.cmake)
   set_tests_properties(zoo_docs_in_sync PROPERTIES LABELS zoo TIMEOUT 30)
+endif()
+
+# Free-running executor (real pthreads) on zoo defects, as zoo_bench's
+# free-running column runs them.  B-09: a BUG in a model thread ends that
+# thread and is reported as "BUG", not a process abort (the model
+# backend's report sink replaces the free executor's).
+if(TARGET gmemsim)
+  add_test(NAME zoo_free_bug_reported
+           COMMAND gmemsim run ${PROJECT_SOURCE_DIR}/traces/zoo/b09-get-folio-err-as-null.trace
+                   --executor free --inject b09-get-folio-err-as-null)
+  set_tests_properties(zoo_free_bug_reported PROPERTIES LABELS zoo TIMEOUT 60
+                       PASS_REGULAR_EXPRESSION "VIOLATION \\(BUG\\): unable to handle folio pointer")
+  # Spec §2.3: a WARN has one checker name on every executor ("WARN", as
+  # docs/zoo.md lists it), free-running included.
+  add_test(NAME zoo_free_warn_name
+           COMMAND gmemsim run ${PROJECT_SOURCE_DIR}/traces/zoo/invalidate-no-range.trace
+                   --executor free --inject invalidate-no-range)
+  set_tests_properties(zoo_free_warn_name PROPERTIES LABELS zoo TIMEOUT 60
+                       PASS_REGULAR_EXPRESSION "VIOLATION \\(WARN\\)")
 endif()
