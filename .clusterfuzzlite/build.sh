@@ -5,12 +5,18 @@
 # $OUT.  Every source file of the simulator is compiled with $CFLAGS, so the
 # engine's coverage reaches the model; the targets are linked with
 # $LIB_FUZZING_ENGINE.  Seed corpora go to $OUT/<target>_seed_corpus.zip,
-# the parser's dictionary to $OUT/parser_fuzz.dict.
+# the parser's dictionary to $OUT/parser_fuzz.dict, engine options to
+# $OUT/<target>.options.
 #
 # Local emulation (no docker):
 #   CC=clang CFLAGS="-fsanitize=address,fuzzer-no-link -g -O1" \
 #   LIB_FUZZING_ENGINE=-fsanitize=fuzzer OUT=/tmp/out SRC=/tmp .clusterfuzzlite/build.sh
+# $CFLAGS, $LIB_FUZZING_ENGINE and the lists below split into words on purpose.
+# shellcheck disable=SC2086
 src=$(cd "$(dirname "$0")/.." && pwd)
+# Link with the C++ driver: libFuzzer and the AFL/honggfuzz drivers are C++.
+CXX=${CXX:-clang++}
+CXXFLAGS=${CXXFLAGS:-$CFLAGS}
 work=${WORK:-$(mktemp -d)}
 build=$work/gmemsim-build
 
@@ -38,10 +44,10 @@ incs="-I$src/sim -I$src/tools/fuzz -I$src/model/include \
 defs="-D_GNU_SOURCE -DXA_CHUNK_SHIFT=6"
 for t in model_fuzz diff_fuzz; do
 	$CC $CFLAGS $defs $incs -c "$src/tools/fuzz/$t.c" -o "$work/$t.o"
-	$CC $CFLAGS "$work/$t.o" $LIB_FUZZING_ENGINE $libs -lpthread -o "$OUT/$t"
+	$CXX $CXXFLAGS "$work/$t.o" $LIB_FUZZING_ENGINE $libs -lpthread -o "$OUT/$t"
 done
 $CC $CFLAGS $defs -I"$src/sim" -c "$src/tools/fuzz/parser_fuzz.c" -o "$work/parser_fuzz.o"
-$CC $CFLAGS "$work/parser_fuzz.o" $LIB_FUZZING_ENGINE \
+$CXX $CXXFLAGS "$work/parser_fuzz.o" $LIB_FUZZING_ENGINE \
 	"$build"/sim/CMakeFiles/gmemsim_trace.dir/trace/*.o -o "$OUT/parser_fuzz"
 
 # Seed corpora and the dictionary.
@@ -49,3 +55,8 @@ $CC $CFLAGS "$work/parser_fuzz.o" $LIB_FUZZING_ENGINE \
 (cd "$src/tests/fuzz/diff_corpus" && zip -q -r "$OUT/diff_fuzz_seed_corpus.zip" .)
 (cd "$src/tests/fuzz/parser_corpus" && zip -q -r "$OUT/parser_fuzz_seed_corpus.zip" .)
 cp "$src/tools/fuzz/parser_fuzz.dict" "$OUT/parser_fuzz.dict"
+
+# Per-target engine options (the same limits tools/fuzz/smoke.sh uses).
+printf '[libfuzzer]\nmax_len = 4096\n' >"$OUT/parser_fuzz.options"
+printf '[libfuzzer]\nmax_len = 256\nentropic = 0\n' >"$OUT/model_fuzz.options"
+printf '[libfuzzer]\nmax_len = 256\nentropic = 0\n' >"$OUT/diff_fuzz.options"

@@ -2,8 +2,11 @@
 # Install what a fresh Debian 12 machine lacks to build and test gmemsim.
 # Idempotent: installs only missing packages (needs root, as on CI).
 set -euo pipefail
+# clang + libclang-rt-14-dev: the fuzz preset (libFuzzer); afl++: the AFL++
+# persistent-mode target of the fuzz smoke run; zip: the ClusterFuzzLite
+# seed corpora (.clusterfuzzlite/build.sh).
 pkgs=(cmake ninja-build gcc clang pkg-config check libsubunit-dev valgrind
-      libclang-rt-14-dev python3 git)
+      libclang-rt-14-dev python3 git afl++ zip)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

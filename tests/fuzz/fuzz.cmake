@@ -7,6 +7,8 @@
 #                        twice, and again in reverse order (determinism)
 #   diff_fuzz_corpus     model vs /dev/kvm over tests/fuzz/diff_corpus
 #                        (label kvm too; skipped without /dev/kvm)
+#   diff_fuzz_corpus_model  the same decoded traces on the model alone,
+#                        every checker on (DIFF_FUZZ_MODEL_ONLY=1)
 add_test(NAME parser_fuzz_corpus
          COMMAND parser_fuzz_replay ${PROJECT_SOURCE_DIR}/tests/fuzz/parser_corpus
                  ${PROJECT_SOURCE_DIR}/traces)
@@ -21,3 +23,8 @@ add_test(NAME diff_fuzz_corpus
          COMMAND diff_fuzz_replay ${PROJECT_SOURCE_DIR}/tests/fuzz/diff_corpus)
 set_tests_properties(diff_fuzz_corpus PROPERTIES LABELS "fuzz;kvm" TIMEOUT 300
                      SKIP_RETURN_CODE 77)
+
+add_test(NAME diff_fuzz_corpus_model
+         COMMAND diff_fuzz_replay ${PROJECT_SOURCE_DIR}/tests/fuzz/diff_corpus)
+set_tests_properties(diff_fuzz_corpus_model PROPERTIES LABELS fuzz TIMEOUT 300
+                     ENVIRONMENT DIFF_FUZZ_MODEL_ONLY=1)

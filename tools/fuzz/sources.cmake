@@ -4,10 +4,18 @@
 #   cmake --preset fuzz && cmake --build --preset fuzz --target parser_fuzz
 #   build/fuzz/tools/parser_fuzz -dict=tools/fuzz/parser_fuzz.dict \
 #       -max_len=4096 CORPUS_DIR tests/fuzz/parser_corpus
-#   build/fuzz/tools/model_fuzz -max_len=512 CORPUS_DIR tests/fuzz/corpus
+#   build/fuzz/tools/model_fuzz -max_len=256 CORPUS_DIR tests/fuzz/corpus
 #   build/fuzz/tools/diff_fuzz -max_len=256 CORPUS_DIR tests/fuzz/diff_corpus
+#   DIFF_FUZZ_MODEL_ONLY=1 build/fuzz/tools/diff_fuzz ...   (no /dev/kvm:
+#       the differential decoder's traces on the model alone)
 # tools/fuzz/smoke.sh runs them all for a while; .clusterfuzzlite/build.sh
 # builds them the OSS-Fuzz way.
+#
+# Growing the committed corpora (minimised on edges: -use_counters=0 keeps
+# one input per new edge, not per hit-count bucket):
+#   model_fuzz -max_len=256 -fork=1 -ignore_crashes=1 -max_total_time=240 NEW tests/fuzz/corpus
+#   model_fuzz -merge=1 -use_counters=0 -max_len=256 MERGED NEW
+# and the same with DIFF_FUZZ_MODEL_ONLY=1 diff_fuzz for tests/fuzz/diff_corpus.
 #
 # model_fuzz_afl is the AFL++ persistent-mode driver: a real AFL target when
 # the compiler is afl-clang-fast (CC=afl-clang-fast cmake ...), a one-shot
@@ -37,10 +45,15 @@ target_link_libraries(diff_fuzz_replay PRIVATE gmemsim_fuzz)
 
 if(GMEMSIM_FUZZ)
   # Coverage instrumentation for everything the targets run, so libFuzzer
-  # sees the model's branches, not only the decoder's.
-  foreach(lib gmemsim_shims gmemsim_model gmemsim_sim gmemsim_trace gmemsim_fuzz)
-    target_compile_options(${lib} PRIVATE -fsanitize=fuzzer-no-link)
+  # sees the model's branches, not only the decoder's.  The simulator gets
+  # edge counters only: comparison tracing (trace-cmp) there would cost
+  # about half of every execution, and buys nothing, since the model
+  # compares decoded values, never input bytes (the decoder maps bytes
+  # through menus).  The decoder itself gets the full set.
+  foreach(lib gmemsim_shims gmemsim_model gmemsim_sim gmemsim_trace)
+    target_compile_options(${lib} PRIVATE -fsanitize-coverage=inline-8bit-counters,pc-table)
   endforeach()
+  target_compile_options(gmemsim_fuzz PRIVATE -fsanitize=fuzzer-no-link)
 
   # The parser is compiled again here so that libFuzzer's coverage
   # instrumentation reaches it without the rest of the simulator.
