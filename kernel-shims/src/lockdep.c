@@ -384,7 +384,8 @@ static void add_dep(struct shim_lockdep_graph *g, struct lockdep_class *from,
 			g->all_cyclic = true;
 		g->all[a][b / 64] |= 1UL << (b % 64);
 	}
-	memset(g->visited, 0, sizeof(g->visited));
+	if (g->all_cyclic)
+		memset(g->visited, 0, sizeof(g->visited));
 	if (!g->all_cyclic || !reachable(g, b, a)) {
 		__atomic_fetch_or(&g->dep[a][b / 64], 1UL << (b % 64), __ATOMIC_RELAXED);
 		mark_dirty(g, a);
@@ -452,6 +453,9 @@ void __shim_lock_acquire(struct shim_task *t, struct lockdep_map *map,
 			}
 			/* A reader that never waits cannot close a cycle by being waited for. */
 			if (how == SHIM_ACQ_SHARED_NB)
+				continue;
+			/* Known in this execution (the common case): no call. */
+			if (has_dep(g, hc - g->classes, c - g->classes))
 				continue;
 			add_dep(g, hc, c, h->site, site, "taking");
 		}

@@ -89,7 +89,7 @@ int shim_xlock_lock(struct shim_xlock *l, const struct shim_lock_ops *ops,
 	struct shim_task *cur;
 
 	if (s)
-		s->point(ops->lock, l, site);
+		shim_sched_point(s, ops->lock, l, site);
 	cur = shim_current();
 	if (l->dep_map.wait_type == SHIM_WAIT_SLEEP)
 		__shim_might_sleep(cur, site);
@@ -123,7 +123,7 @@ int shim_xlock_trylock(struct shim_xlock *l, const struct shim_lock_ops *ops,
 	const struct shim_sched_ops *s = shim_sched;
 
 	if (s) {
-		s->point(ops->lock, l, site);
+		shim_sched_point(s, ops->lock, l, site);
 		if (l->owner)
 			return 0;
 	} else if (pthread_mutex_trylock(&l->mu)) {
@@ -141,7 +141,7 @@ void shim_xlock_unlock(struct shim_xlock *l, const struct shim_lock_ops *ops,
 	struct shim_task *cur, *owner;
 
 	if (s)
-		s->point(ops->unlock, l, site);
+		shim_sched_point(s, ops->unlock, l, site);
 	cur = shim_current();
 	owner = owner_of(&l->owner);
 	if (owner != cur) {
@@ -209,7 +209,7 @@ int shim_rwlock_lock(struct shim_rwlock *l, const struct shim_lock_ops *ops,
 	int ret = 0;
 
 	if (s)
-		s->point(op, l, site);
+		shim_sched_point(s, op, l, site);
 	cur = shim_current();
 	if (l->dep_map.wait_type == SHIM_WAIT_SLEEP)
 		__shim_might_sleep(cur, site);
@@ -257,7 +257,7 @@ int shim_rwlock_trylock(struct shim_rwlock *l, const struct shim_lock_ops *ops,
 	bool ok;
 
 	if (s)
-		s->point(write ? ops->lock : ops->lock_shared, l, site);
+		shim_sched_point(s, write ? ops->lock : ops->lock_shared, l, site);
 	else
 		pthread_mutex_lock(&l->mu);
 	ok = rw_available(l, write);
@@ -283,7 +283,7 @@ void shim_rwlock_unlock(struct shim_rwlock *l, const struct shim_lock_ops *ops,
 	const char *bad = NULL;
 
 	if (s)
-		s->point(write ? ops->unlock : ops->unlock_shared, l, site);
+		shim_sched_point(s, write ? ops->unlock : ops->unlock_shared, l, site);
 	cur = shim_current();
 	if (write) {
 		if (owner_of(&l->owner) != cur)
@@ -320,7 +320,7 @@ void shim_rwlock_downgrade(struct shim_rwlock *l, const struct shim_lock_ops *op
 	struct shim_task *cur;
 
 	if (s)
-		s->point(ops->unlock, l, site);
+		shim_sched_point(s, ops->unlock, l, site);
 	cur = shim_current();
 	if (owner_of(&l->owner) != cur) {
 		shim_report(SHIM_REPORT_LOCKDEP, site, 0,

@@ -119,7 +119,7 @@ void shim_synchronize_srcu(struct srcu_struct *ssp, const char *site)
 
 	shim_might_sleep(site);
 	if (s)
-		s->point(SHIM_OP_SYNCHRONIZE_SRCU, ssp, site);
+		shim_sched_point(s, SHIM_OP_SYNCHRONIZE_SRCU, ssp, site);
 	shim_lock_sync(&ssp->dep_map, ssp, site);
 
 	if (s) {

@@ -43,18 +43,26 @@ void shim_task_exit(void)
  * shim_current() - The running model task.
  *
  * Context: any.
- * Return: shim_sched->current() in controlled mode, else the bound task,
+ * Return: shim_ctx->current or shim_sched->current() in controlled mode
+ * (the sim's scheduler keeps the former; test schedulers implement the
+ * latter), else the bound task,
  * else this OS thread's default task (tid -1); never NULL.
  */
 struct shim_task *shim_current(void)
 {
-	const struct shim_sched_ops *s = shim_sched;
+	struct shim_ctx *c = shim_ctx;
 
-	if (s && s->current) {
-		struct shim_task *t = s->current();
+	if (c) {
+		const struct shim_sched_ops *s = c->sched;
 
-		if (t)
-			return t;
+		if (c->current)
+			return c->current;
+		if (s && s->current) {
+			struct shim_task *t = s->current();
+
+			if (t)
+				return t;
+		}
 	}
 	if (bound_task)
 		return bound_task;

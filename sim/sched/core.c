@@ -124,6 +124,16 @@ void sim_sched_thread_cleanup(void)
 
 static const struct shim_sched_ops sim_ops;
 
+/*
+ * Make @t the running thread (NULL: none).  shim_ctx->current mirrors it so
+ * that `current` costs no call into op_current().
+ */
+static void set_cur(struct sim_exec *x, struct sim_thread *t)
+{
+	x->cur = t;
+	x->ctx.current = t ? &t->task : NULL;
+}
+
 /**
  * sim_cur_exec() - The execution the calling thread belongs to.
  *
@@ -354,7 +364,7 @@ static void reschedule(struct sim_exec *x, struct sim_thread *me)
 
 	if (next == me)
 		return;
-	x->cur = next;
+	set_cur(x, next);
 	x->ex->transfer(x, me, next);
 	/* Resumed: we were granted a step (or the pthread executor unwinds us). */
 }
@@ -388,6 +398,7 @@ static void op_block(enum shim_op op, const void *obj, const char *site)
 	me->pend.site = site;
 	me->state = SIM_T_BLOCKED;
 	me->wait_obj = obj;
+	x->blocked |= 1ull << me->tid;
 	x->runnable &= ~(1ull << me->tid);
 	x->yielding &= ~(1ull << me->tid);
 	reschedule(x, me);
@@ -396,14 +407,19 @@ static void op_block(enum shim_op op, const void *obj, const char *site)
 static void op_wake(const void *obj)
 {
 	struct sim_exec *x = shim_ctx->sched_data;
+	uint64_t parked = x->blocked;
 
-	for (int t = 0; t < x->n; t++) {
+	/* Every unlock wakes: most find nobody parked, so look at the mask only. */
+	while (parked) {
+		int t = __builtin_ctzll(parked);
 		struct sim_thread *th = &x->th[t];
 
+		parked &= parked - 1;
 		if (th->state == SIM_T_BLOCKED && th->wait_obj == obj) {
 			th->state = SIM_T_RUNNABLE;
 			th->wait_obj = NULL;
 			x->runnable |= 1ull << t;
+			x->blocked &= ~(1ull << t);
 		}
 	}
 }
@@ -429,13 +445,6 @@ static bool op_decide(enum shim_decision what, const char *site)
 	push_decision(x, (struct sim_decision){ .kind = SIM_DEC_FAULT, .value = v, .cur = tid });
 	sim_log_event(x, tid, 0x300 + what, (uint32_t)v, site, NULL);
 	return v;
-}
-
-static struct shim_task *op_current(void)
-{
-	struct sim_exec *x = shim_ctx->sched_data;
-
-	return x->cur ? &x->cur->task : NULL;
 }
 
 static void op_report(enum shim_report_kind kind, const char *msg,
@@ -477,7 +486,7 @@ static const struct shim_sched_ops sim_ops = {
 	.block = op_block,
 	.wake = op_wake,
 	.decide = op_decide,
-	.current = op_current,
+	/* no ->current: set_cur() keeps shim_ctx->current instead */
 	.report = op_report,
 };
 
@@ -494,7 +503,7 @@ struct sim_thread *sim_first(struct sim_exec *x)
 {
 	struct sim_thread *t = choose(x, NULL);
 
-	x->cur = t;
+	set_cur(x, t);
 	return t;
 }
 
@@ -513,7 +522,7 @@ struct sim_thread *sim_exit_choose(struct sim_exec *x, struct sim_thread *t)
 	x->runnable &= ~(1ull << t->tid);
 	x->yielding &= ~(1ull << t->tid);
 	next = choose(x, NULL);
-	x->cur = next;
+	set_cur(x, next);
 	return next;
 }
 
@@ -636,6 +645,7 @@ enum sim_outcome sim_run(const struct sim_program *p, const struct sim_run_opts 
 	x->ctx.sched = &sim_ops;
 	x->ctx.sched_data = x;
 	x->ctx.step = op_step;
+	x->ctx.keeps_current = true;	/* set_cur() */
 	ws = worker_state();
 	x->ctx.slab = saved_ctx && saved_ctx->slab ? saved_ctx->slab : ws ? &ws->slab : NULL;
 	x->ctx.lockdep = saved_ctx && saved_ctx->lockdep ? saved_ctx->lockdep :
@@ -646,7 +656,7 @@ enum sim_outcome sim_run(const struct sim_program *p, const struct sim_run_opts 
 	x->world = p->setup ? p->setup(p->arg) : NULL;
 	if (x->ex->run(x) < 0 && !x->ending)
 		end_run(x, SIM_ERROR, strdup("executor failed to start threads"));
-	x->cur = NULL;
+	set_cur(x, NULL);
 	if (!x->ending && !x->bugged && p->check)
 		p->check(x->world);
 	if (p->teardown)

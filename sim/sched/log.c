@@ -108,7 +108,8 @@ struct site_cache_ent {
 	const char *site;
 	uint64_t h;
 };
-static __thread struct site_cache_ent site_cache[256];
+#define SITE_CACHE_BITS	10
+static __thread struct site_cache_ent site_cache[1u << SITE_CACHE_BITS];
 
 static uint64_t site_hash(const char *site)
 {
@@ -117,7 +118,8 @@ static uint64_t site_hash(const char *site)
 
 	if (!site)
 		return 0;
-	e = &site_cache[((uintptr_t)site >> 3) & 255];
+	/* Site strings are packed: a multiplicative hash spreads neighbours. */
+	e = &site_cache[((uintptr_t)site * 0x9e3779b97f4a7c15ull) >> (64 - SITE_CACHE_BITS)];
 	if (e->site == site)
 		return e->h;
 	b = strrchr(site, '/');

@@ -135,6 +135,7 @@ struct sim_exec {
 	struct sim_thread *cur;
 	uint64_t runnable;		/* bitmask of SIM_T_RUNNABLE threads */
 	uint64_t yielding;		/* spun, not picked while others can run */
+	uint64_t blocked;		/* threads parked in ->block() (a superset of SIM_T_BLOCKED) */
 	uint64_t step;
 	uint64_t step_budget;
 	uint32_t spin_limit;

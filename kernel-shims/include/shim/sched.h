@@ -130,6 +130,19 @@ struct shim_ctx {
 	struct shim_slab_ctx *slab;	/* owned by the slab shim; NULL: process default */
 	uint64_t (*step)(void);		/* current step number for reports; may be NULL */
 	struct shim_lockdep_graph *lockdep;	/* NULL: process default graph */
+	/*
+	 * The running model task, for a scheduler that keeps it here instead
+	 * of (or as well as) implementing ->current(): shim_current() reads
+	 * it without an indirect call.  NULL: no model task is running; ask
+	 * ->current() if any, then the bound task.
+	 */
+	struct shim_task *current;
+	/*
+	 * The scheduler keeps ->current and orders only model tasks: with
+	 * none running (setup, checks) its ->point() does nothing, so callers
+	 * need not call it (shim_point_idle()).
+	 */
+	bool keeps_current;
 };
 extern __thread struct shim_ctx *shim_ctx;
 
@@ -141,11 +154,27 @@ void shim_task_exit(void);
 /* The current task in either mode (never NULL: a default task exists). */
 struct shim_task *shim_current(void);
 
+/* Would ->point() of @c's scheduler return at once?  @c: non-NULL. */
+static inline bool shim_point_idle(const struct shim_ctx *c)
+{
+	return c->keeps_current && !c->current;
+}
+
+/* @s->point(), unless idle; @s: shim_sched, non-NULL (so is shim_ctx). */
+static inline void shim_sched_point(const struct shim_sched_ops *s, enum shim_op op,
+				    const void *obj, const char *site)
+{
+	if (!shim_point_idle(shim_ctx))
+		s->point(op, obj, site);
+}
+
 /* Convenience wrappers used by the shims and by model code. */
 static inline void shim_point(enum shim_op op, const void *obj, const char *site)
 {
-	if (shim_sched)
-		shim_sched->point(op, obj, site);
+	struct shim_ctx *c = shim_ctx;
+
+	if (c && c->sched && !shim_point_idle(c))
+		c->sched->point(op, obj, site);
 }
 
 #define __SHIM_STR2(x) #x
