@@ -162,6 +162,40 @@ static void __do_munmap(struct mm_struct *mm, unsigned long start, unsigned long
 			remove_vma(vma, dead);
 }
 
+#ifndef MAX_LFS_FILESIZE
+#define MAX_LFS_FILESIZE	((loff_t)LLONG_MAX)
+#endif
+
+/*
+ * file_mmap_size_max - how far into @file a mapping may reach.  Regular
+ * files (every model file with a page cache behind ->mmap: shmem, memfd,
+ * guest_memfd) stop at MAX_LFS_FILESIZE; the KVM anon-inode files stand
+ * for character devices, which may use any unsigned long offset.
+ */
+static u64 file_mmap_size_max(struct file *file)
+{
+	if (file->f_op && file->f_op->mmap)
+		return MAX_LFS_FILESIZE;
+	return ULONG_MAX;
+}
+
+/*
+ * file_mmap_ok - is [@pgoff, @pgoff + @len) within the file type's limit?
+ * The kernel refuses a mapping past it with -EOVERFLOW before ->mmap(), so
+ * no fault handler ever sees a pgoff whose byte offset overflows loff_t.
+ */
+static bool file_mmap_ok(struct file *file, unsigned long pgoff, unsigned long len)
+{
+	u64 maxsize = file_mmap_size_max(file);
+
+	if (maxsize && len > maxsize)
+		return false;
+	maxsize -= len;
+	if (pgoff > maxsize >> PAGE_SHIFT)
+		return false;
+	return true;
+}
+
 static bool range_free(struct mm_struct *mm, unsigned long start, unsigned long end)
 {
 	struct vm_area_struct *vma = find_vma(mm, start);
@@ -174,7 +208,8 @@ static bool range_free(struct mm_struct *mm, unsigned long start, unsigned long 
  * Context: takes mmap_lock for write (the file's ->mmap() runs under it);
  * may sleep.  Replaced mappings (MAP_FIXED) drop their files after unlock.
  * Return: the address, or a negative errno as unsigned long: -EINVAL (len
- * 0, bad flags, unaligned MAP_FIXED, private file mapping), -EOVERFLOW,
+ * 0, bad flags, unaligned MAP_FIXED, private file mapping), -EOVERFLOW
+ * (pgoff + len wraps, or passes the file's limit: file_mmap_ok()),
  * -ENODEV (no ->mmap), -EACCES, -ENOMEM, or the ->mmap() error.
  */
 unsigned long do_mmap(struct mm_struct *mm, struct file *file, unsigned long addr,
@@ -197,6 +232,8 @@ unsigned long do_mmap(struct mm_struct *mm, struct file *file, unsigned long add
 	if (pgoff + (len >> PAGE_SHIFT) < pgoff)
 		return -EOVERFLOW;
 	if (file && !(flags & MAP_ANONYMOUS)) {
+		if (!file_mmap_ok(file, pgoff, len))
+			return -EOVERFLOW;
 		if (!file->f_op || !file->f_op->mmap)
 			return -ENODEV;
 		if ((prot & PROT_WRITE) && type == MAP_SHARED && !(file->f_mode & FMODE_WRITE))
@@ -386,6 +423,9 @@ int do_madvise(struct mm_struct *mm, unsigned long start, size_t len, int behavi
 	default:
 		return -EINVAL;
 	}
+	/* A length within a page of 2^64 rounds up to zero: not "nothing". */
+	if (len && !PAGE_ALIGN(len))
+		return -EINVAL;
 	len = PAGE_ALIGN(len);
 	end = start + len;
 	if (end < start)

@@ -13,7 +13,7 @@ target_include_directories(gmemsim_conf PUBLIC ${CMAKE_CURRENT_LIST_DIR} ${_sim}
 target_link_libraries(gmemsim_conf PUBLIC gmemsim_model gmemsim_shims
                       PkgConfig::CHECK Threads::Threads)
 
-foreach(t conf_gm conf_smr conf_spec conf_kvm_main conf_stress)
+foreach(t conf_gm conf_smr conf_spec conf_kvm_main conf_stress conf_fuzzfix)
   if(EXISTS ${CMAKE_CURRENT_LIST_DIR}/${t}.c)
     gmemsim_add_test(NAME ${t} SOURCES ${CMAKE_CURRENT_LIST_DIR}/${t}.c
                      LIBS gmemsim_conf LABELS conformance TIMEOUT 120)

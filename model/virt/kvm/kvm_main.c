@@ -103,15 +103,29 @@ static void kvm_destroy_vcpus(struct kvm *kvm)
  * kvm_destroy_vm() - free a VM whose last reference went away.
  * @kvm: the VM
  *
- * Order as the kernel: shadow pages, vCPUs, arch state, memslots (unbinding
- * gmem), SRCU, attributes.
+ * Order as the kernel: mmu notifier unregistration, shadow pages, vCPUs,
+ * arch state, memslots (unbinding gmem), SRCU, attributes.
  *
  * Context: no locks held; nobody else can reach @kvm.
  */
 void kvm_destroy_vm(struct kvm *kvm)
 {
+	/*
+	 * The backend's hook is mmu_notifier_unregister(): the VM leaves the
+	 * host mm's notifier list and callbacks already running finish.
+	 */
 	if (kvm_destroy_vm_notify)
 		kvm_destroy_vm_notify(kvm);
+	/*
+	 * Unregistered between an invalidate_range_start() and its end(),
+	 * the VM never gets the end: mn_active_invalidate_count (and the
+	 * in-progress count) stay unbalanced, which KVM accepts here.  Only
+	 * a balanced count promises that no invalidation is in progress.
+	 */
+	if (kvm->mn_active_invalidate_count)
+		kvm->mn_active_invalidate_count = 0;
+	else
+		WARN_ON(kvm->mmu_invalidate_in_progress);
 
 	kvm_arch_flush_shadow_all(kvm);
 	kvm_destroy_vcpus(kvm);

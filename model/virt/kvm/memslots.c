@@ -311,7 +311,10 @@ static void kvm_invalidate_memslot(struct kvm *kvm, struct kvm_memory_slot *old,
 	mutex_lock(&kvm->slots_arch_lock);
 	/* The arch may have changed the copy's metadata while we waited. */
 	old->arch = invalid_slot->arch;
-	kvm_replace_memslot(kvm, old, invalid_slot);
+	/*
+	 * The now inactive set keeps @old, as the kernel's does: the slot is
+	 * deleted or replaced from there, or (prepare failed) published again.
+	 */
 }
 
 static void kvm_free_memslot(struct kvm *kvm, struct kvm_memory_slot *slot)
@@ -408,11 +411,11 @@ static int kvm_set_memslot(struct kvm *kvm, struct kvm_memory_slot *old,
 		kvm_activate_memslot(kvm, NULL, new);
 		break;
 	case KVM_MR_DELETE:
-		kvm_replace_memslot(kvm, invalid_slot, NULL);
+		kvm_replace_memslot(kvm, old, NULL);
 		kvm_activate_memslot(kvm, invalid_slot, NULL);
 		break;
 	case KVM_MR_MOVE:
-		kvm_replace_memslot(kvm, invalid_slot, new);
+		kvm_replace_memslot(kvm, old, new);
 		kvm_activate_memslot(kvm, invalid_slot, new);
 		break;
 	case KVM_MR_FLAGS_ONLY:

@@ -83,6 +83,7 @@ static void model_report_sink(enum shim_report_kind kind, const char *msg,
 static void model_destroy_vm_notify(struct kvm *kvm)
 {
 	struct gmem_backend *b = model_cur;
+	bool found = false;
 	int i;
 
 	/*
@@ -92,20 +93,30 @@ static void model_destroy_vm_notify(struct kvm *kvm)
 	 */
 	if (!b || kvm->sim_private != b)
 		return;
-	/* Protocol state at VM death: nothing may be in flight. */
-	if (kvm->mmu_invalidate_in_progress)
-		model_violation(b, "protocol", "vm%d destroyed with mmu_invalidate_in_progress=%ld",
-				kvm->sim_id, kvm->mmu_invalidate_in_progress);
+	/*
+	 * mmu_notifier_unregister(): off the subscription list, then wait
+	 * for the callbacks already running on a snapshot that has it.
+	 */
 	model_lock(b);
 	for (i = 0; i < b->nvms; i++) {
 		if (b->vms[i] == kvm) {
 			b->vms[i] = b->vms[--b->nvms];
-			model_unlock(b);
-			return;
+			found = true;
+			break;
 		}
 	}
 	model_unlock(b);
-	model_violation(b, "lifetime", "destroying an unknown VM (double free?)");
+	if (!found)
+		model_violation(b, "lifetime", "destroying an unknown VM (double free?)");
+	synchronize_srcu(&b->mn_srcu);
+	/*
+	 * Protocol state at VM death: nothing may be in flight, unless the
+	 * VM was unregistered between a notifier start() and its end()
+	 * (mn_active_invalidate_count > 0), which kvm_destroy_vm() allows.
+	 */
+	if (kvm->mmu_invalidate_in_progress && !kvm->mn_active_invalidate_count)
+		model_violation(b, "protocol", "vm%d destroyed with mmu_invalidate_in_progress=%ld",
+				kvm->sim_id, kvm->mmu_invalidate_in_progress);
 }
 
 /* ---- task_work: the final fput runs at "return to user" ------------------ */
@@ -254,16 +265,30 @@ static void model_mmu_notifier(struct mm_struct *mm, unsigned long start,
 			       unsigned long end, bool begin)
 {
 	struct gmem_backend *b = model_cur;
-	struct kvm *vms[MODEL_MAX_VMS];
-	int i, n;
+	struct kvm *stack[16], **vms = stack;
+	int i, n, idx;
 
 	if (!b)
 		return;
-	/* Snapshot: a VM cannot die while its fd or a gmem file is open. */
+	/* The zapper's hold on mm_take_all_locks(), start() to end(). */
+	if (begin)
+		down_read(&b->mn_all_locks);
+	/*
+	 * The subscription walk: a VM found here stays allocated until the
+	 * walk ends (its destruction synchronizes this SRCU first).
+	 */
+	idx = srcu_read_lock(&b->mn_srcu);
 	model_lock(b);
 	n = b->nvms;
-	memcpy(vms, b->vms, n * sizeof(vms[0]));
+	if (n > (int)ARRAY_SIZE(stack))
+		vms = malloc(n * sizeof(*vms));
+	if (vms && n)
+		memcpy(vms, b->vms, n * sizeof(vms[0]));
 	model_unlock(b);
+	if (!vms) {
+		model_violation(b, "lifetime", "mmu notifier: no memory for %d VMs", n);
+		n = 0;
+	}
 	for (i = 0; i < n; i++) {
 		if (vms[i]->mm != mm)
 			continue;
@@ -272,6 +297,11 @@ static void model_mmu_notifier(struct mm_struct *mm, unsigned long start,
 		else
 			kvm_mmu_notifier_invalidate_range_end(vms[i], start, end);
 	}
+	if (vms != stack)
+		free(vms);
+	srcu_read_unlock(&b->mn_srcu, idx);
+	if (!begin)
+		up_read(&b->mn_all_locks);
 }
 
 /* ---- enter / leave a world on this thread --------------------------------- */
@@ -292,8 +322,11 @@ static void model_enter(struct gmem_backend *b)
 	 */
 	if (__atomic_load_n(&kvm_destroy_vm_notify, __ATOMIC_RELAXED) != model_destroy_vm_notify)
 		__atomic_store_n(&kvm_destroy_vm_notify, model_destroy_vm_notify, __ATOMIC_RELAXED);
-	if (!shim_sched &&
-	    __atomic_load_n(&shim_report_sink, __ATOMIC_RELAXED) != model_report_sink)
+	/*
+	 * Only over the default sink: a free-running executor's own (sched/
+	 * free.c) stays, so a BUG ends its model thread, not the process.
+	 */
+	if (!shim_sched && !__atomic_load_n(&shim_report_sink, __ATOMIC_RELAXED))
 		__atomic_store_n(&shim_report_sink, model_report_sink, __ATOMIC_RELAXED);
 }
 
@@ -584,6 +617,12 @@ static struct gmem_backend *model_create(const struct trace *t,
 		pthread_mutex_init(&b->lock, &a);
 		pthread_mutexattr_destroy(&a);
 	}
+	{
+		static struct lock_class_key all_locks_key;
+
+		__init_rwsem(&b->mn_all_locks, "mm_take_all_locks", &all_locks_key);
+		init_srcu_struct(&b->mn_srcu);
+	}
 	b->profile = profile;
 	parse_inject(o ? o->inject : NULL, &b->zoo, &b->zoo_x86);
 	b->t = t;
@@ -644,6 +683,7 @@ static void model_backend_free(struct gmem_backend *b)
 	current_files = NULL;
 	model_cur = NULL;
 	pthread_mutex_destroy(&b->lock);
+	free(b->vms);
 	free(b->viol);
 	free(b);
 }
@@ -749,6 +789,7 @@ void model_op_vm_create(struct gmem_backend *b, const struct trace_call *c,
 			struct trace_result *r)
 {
 	long fd = kvm_dev_ioctl_create_vm(arg_val(b, c, 0), b->profile);
+	bool registered;
 
 	if (fd >= 0) {
 		struct kvm *kvm = kvm_file_to_vm(files_lookup(&b->files, fd));
@@ -756,11 +797,34 @@ void model_op_vm_create(struct gmem_backend *b, const struct trace_call *c,
 		kvm->sim_private = b;
 		kvm->model_bugs = b->zoo;
 		kvm->arch.defects |= b->zoo_x86;
+		/*
+		 * mmu_notifier_register(): with every invalidation excluded
+		 * (mm_take_all_locks), so the VM sees whole start/end pairs.
+		 */
+		down_write(&b->mn_all_locks);
 		model_lock(b);
 		kvm->sim_id = b->next_vm_id++;
-		if (b->nvms < MODEL_MAX_VMS)
+		if (b->nvms == b->capvms) {
+			int cap = b->capvms ? b->capvms * 2 : 8;
+			struct kvm **vms = realloc(b->vms, cap * sizeof(*vms));
+
+			if (vms) {
+				b->vms = vms;
+				b->capvms = cap;
+			}
+		}
+		registered = b->nvms < b->capvms;
+		if (registered)
 			b->vms[b->nvms++] = kvm;
+		else
+			kvm->sim_private = NULL;
 		model_unlock(b);
+		up_write(&b->mn_all_locks);
+		if (!registered) {
+			/* As KVM_CREATE_VM when registration cannot allocate. */
+			close_fd((unsigned int)fd);
+			fd = -ENOMEM;
+		}
 	}
 	bind_fd(b, c, r, fd);
 }

@@ -13,8 +13,15 @@
 
 #include "backend/backend.h"
 #include <gmemsim/fdtable.h>
+#include <linux/rwsem.h>
+#include <linux/srcu.h>
 
 #define MODEL_MAX_VIOL	64
+/*
+ * VMs whose sim_id the contents checker keeps a sequence snapshot for
+ * (model_checks.c); later VMs are still registered and checked otherwise.
+ * KVM has no VM limit, and neither has the backend's VM table (b->vms).
+ */
 #define MODEL_MAX_VMS	32
 
 struct kvm;
@@ -52,9 +59,25 @@ struct gmem_backend {
 	struct model_handle h[TRACE_MAX_HANDLES];
 	bool signal_pending[TRACE_MAX_THREADS];
 
-	struct kvm *vms[MODEL_MAX_VMS];	/* live VMs (for checkers) */
-	int nvms;
+	/*
+	 * Live VMs: the checkers' list and the host mm's mmu-notifier
+	 * subscriptions (mm->notifier_subscriptions).  Grown on demand.
+	 * Readers of a snapshot hold @mn_srcu (the kernel's mmu_notifier
+	 * SRCU): a VM's destruction removes it, then synchronize_srcu()
+	 * waits for callbacks already running (mmu_notifier_unregister()).
+	 */
+	struct kvm **vms;
+	int nvms, capvms;
 	int next_vm_id;
+	struct srcu_struct mn_srcu;
+	/*
+	 * mm_take_all_locks() of mmu_notifier_register(): every
+	 * invalidate_range_start() .. _end() pair holds it shared (in the
+	 * kernel: mmap_lock or the rmap locks the zapper holds), a VM's
+	 * registration exclusive, so a new VM never sees half an
+	 * invalidation.
+	 */
+	struct rw_semaphore mn_all_locks;
 
 	unsigned long slab_baseline;
 	struct model_shadow *shadow;
@@ -66,6 +89,16 @@ struct gmem_backend {
 		struct file **files;
 		int n, cap;
 	} task_work[TRACE_MAX_THREADS + 2];
+
+	/*
+	 * Files a call looked up by fd, held until it returns (the syscall's
+	 * fdget()/fdput()): per model task, like task_work.
+	 */
+	struct model_call_files {
+		const void *task;
+		struct file *files[4];
+		int n;
+	} call_files[TRACE_MAX_THREADS + 2];
 
 	/* Type-stable struct file memory, recycled LIFO (B-03/B-04). */
 	struct file **filp_free;

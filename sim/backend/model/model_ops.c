@@ -29,10 +29,87 @@
 /* An ioctl on a file that does not implement it. */
 #define ENOTTY_RET	(-ENOTTY)
 
+/*
+ * The current task's held-files slot; @create claims a free one.
+ * Context: b->lock held.
+ */
+static struct model_call_files *call_files_of(struct gmem_backend *b, bool create)
+{
+	const void *task = shim_current();
+	int i;
+
+	for (i = 0; i < (int)ARRAY_SIZE(b->call_files); i++)
+		if (b->call_files[i].task == task)
+			return &b->call_files[i];
+	if (!create)
+		return NULL;
+	for (i = 0; i < (int)ARRAY_SIZE(b->call_files); i++) {
+		if (!b->call_files[i].task) {
+			b->call_files[i].task = task;
+			return &b->call_files[i];
+		}
+	}
+	return NULL;
+}
+
+/*
+ * call_fget() - the file behind argument @i (fd handle or raw fd), held
+ * until the call returns, as the syscall entry's fdget() holds it: a
+ * racing close() of the number (and a reuse of it) cannot free the file,
+ * or the VM it pins, under the op.
+ * Return: the file or NULL (-EBADF).
+ */
+static struct file *call_fget(struct gmem_backend *b, const struct trace_call *c, int i)
+{
+	uint64_t fd = ARG(i);
+	struct model_call_files *cf;
+	struct file *f;
+
+	if (fd > INT32_MAX)
+		return NULL;
+	f = fget((unsigned int)fd);
+	if (!f)
+		return NULL;
+	model_lock(b);
+	cf = call_files_of(b, true);
+	if (cf && cf->n < (int)ARRAY_SIZE(cf->files)) {
+		cf->files[cf->n++] = f;
+		f = NULL;
+	}
+	model_unlock(b);
+	/* More fds than any op takes: a backend bug, never a silent leak. */
+	if (WARN_ON_ONCE(f)) {
+		fput(f);
+		return NULL;
+	}
+	return cf->files[cf->n - 1];
+}
+
+/* fdput() of every file the call held (model_dispatch() end). */
+static void call_fput_all(struct gmem_backend *b)
+{
+	struct model_call_files *cf;
+	struct file *f;
+
+	for (;;) {
+		f = NULL;
+		model_lock(b);
+		cf = call_files_of(b, false);
+		if (cf && cf->n)
+			f = cf->files[--cf->n];
+		else if (cf)
+			cf->task = NULL;
+		model_unlock(b);
+		if (!f)
+			return;
+		fput(f);
+	}
+}
+
 static struct kvm *vm_of(struct gmem_backend *b, const struct trace_call *c,
 			 int i, long *err)
 {
-	struct file *f = model_arg_file(b, c, i);
+	struct file *f = call_fget(b, c, i);
 	struct kvm *kvm;
 
 	if (!f) {
@@ -48,7 +125,7 @@ static struct kvm *vm_of(struct gmem_backend *b, const struct trace_call *c,
 static struct kvm_vcpu *vcpu_of(struct gmem_backend *b, const struct trace_call *c,
 				int i, long *err)
 {
-	struct file *f = model_arg_file(b, c, i);
+	struct file *f = call_fget(b, c, i);
 	struct kvm_vcpu *vcpu;
 
 	if (!f) {
@@ -82,7 +159,7 @@ static void op_create_guest_memfd(struct gmem_backend *b, const struct trace_cal
 		.flags = ARG(2),
 		.reserved = { ARG(3) },
 	};
-	struct file *f = model_arg_file(b, c, 0);
+	struct file *f = call_fget(b, c, 0);
 	struct kvm *kvm;
 
 	if (!f) {
@@ -170,7 +247,7 @@ static void op_check_extension(struct gmem_backend *b, const struct trace_call *
 	struct kvm *kvm = NULL;
 
 	if (c->nargs > 0 && (c->args[0].is_handle || c->args[0].value)) {
-		struct file *f = model_arg_file(b, c, 0);
+		struct file *f = call_fget(b, c, 0);
 
 		if (!f) {
 			model_res_ret(r, -EBADF);
@@ -188,7 +265,7 @@ static void op_check_extension(struct gmem_backend *b, const struct trace_call *
 static void op_fallocate(struct gmem_backend *b, const struct trace_call *c,
 			 struct trace_result *r)
 {
-	struct file *f = model_arg_file(b, c, 0);
+	struct file *f = call_fget(b, c, 0);
 	int mode = (int)ARG(1);
 	loff_t off = (loff_t)ARG(2), len = (loff_t)ARG(3);
 	bool punch = mode & FALLOC_FL_PUNCH_HOLE;
@@ -229,17 +306,22 @@ static void op_mmap(struct gmem_backend *b, const struct trace_call *c,
 		flags = MAP_SHARED | MAP_ANONYMOUS;
 		off = 0;
 	} else {
-		f = model_arg_file(b, c, 0);
-		if (!f) {
-			model_res_ret(r, -EBADF);
-			return;
-		}
 		len = ARG(1);
 		prot = c->nargs > 2 ? ARG(2) : PROT_READ | PROT_WRITE;
 		flags = c->nargs > 3 ? ARG(3) : MAP_SHARED;
 		off = ARG(4);
 		if (off & ~PAGE_MASK) {
 			model_res_ret(r, -EINVAL);
+			return;
+		}
+		/*
+		 * ksys_mmap_pgoff(): the file is held for the whole call, so
+		 * a racing close() cannot free (and the filp cache recycle)
+		 * it under do_mmap().
+		 */
+		f = call_fget(b, c, 0);
+		if (!f) {
+			model_res_ret(r, -EBADF);
 			return;
 		}
 	}
@@ -269,45 +351,75 @@ static void op_munmap(struct gmem_backend *b, const struct trace_call *c,
 	model_res_ret(r, do_munmap(mm_world_mm(b->mm), h->addr, h->len));
 }
 
+/* File ranges a MADV_REMOVE will punch, for the contents shadow. */
+#define MADV_SHADOW_MAX	8
+
+struct madv_discard {
+	unsigned long ino, first, last;
+};
+
+/*
+ * Every file range of [@start, @start + @len) (as do_madvise() rounds it)
+ * that MADV_REMOVE would punch, in address order.  Return: how many.
+ */
+static int madv_remove_ranges(struct mm_struct *mm, unsigned long start, u64 len,
+			      struct madv_discard *d)
+{
+	unsigned long end, alen = PAGE_ALIGN(len);
+	struct vm_area_struct *vma;
+	int n = 0;
+
+	if ((start & ~PAGE_MASK) || !alen)
+		return 0;
+	end = start + alen;
+	if (end < start)
+		return 0;
+	down_read(&mm->mmap_lock);
+	for (vma = find_vma(mm, start); vma && vma->vm_start < end && n < MADV_SHADOW_MAX;
+	     vma = find_vma(mm, vma->vm_end)) {
+		unsigned long s = max(start, vma->vm_start), e = min(end, vma->vm_end);
+
+		if (!vma->vm_file)
+			continue;
+		d[n].ino = file_inode(vma->vm_file)->i_ino;
+		d[n].first = ((s - vma->vm_start) >> PAGE_SHIFT) + vma->vm_pgoff;
+		d[n].last = d[n].first + ((e - s) >> PAGE_SHIFT);
+		n++;
+	}
+	up_read(&mm->mmap_lock);
+	return n;
+}
+
 static void op_madvise(struct gmem_backend *b, const struct trace_call *c,
 		       struct trace_result *r)
 {
 	struct model_handle *h = model_arg_handle(b, c, 0);
 	unsigned long base = h && h->kind == MH_MAP ? h->addr : ARG(0);
 	struct mm_struct *mm = mm_world_mm(b->mm);
-	unsigned long start = base + ARG(1), ino = 0, first = 0, last = 0;
+	unsigned long start = base + ARG(1);
+	struct madv_discard d[MADV_SHADOW_MAX];
+	int i, n = 0;
 	long ret;
 
 	/*
-	 * MADV_REMOVE punches the file behind the mapping: tell the contents
-	 * shadow, as op_fallocate() does (the first VMA of the range only).
+	 * MADV_REMOVE punches the files behind the range, VMA by VMA, as
+	 * op_fallocate() does: tell the contents shadow about each.  A hole
+	 * in the range (-ENOMEM) is reported only after every mapped part
+	 * was punched; any other error leaves which parts were punched
+	 * unknown, so both old contents and zero stay acceptable there.
 	 */
-	if ((int)ARG(3) == MADV_REMOVE && !(start & ~PAGE_MASK) && ARG(2) &&
-	    ARG(2) < (1ULL << 47)) {
-		struct vm_area_struct *vma;
-
-		down_read(&mm->mmap_lock);
-		vma = find_vma(mm, start);
-		if (vma && vma->vm_start <= start && vma->vm_file) {
-			unsigned long e = min(start + PAGE_ALIGN(ARG(2)), vma->vm_end);
-
-			ino = file_inode(vma->vm_file)->i_ino;
-			first = ((start - vma->vm_start) >> PAGE_SHIFT) + vma->vm_pgoff;
-			last = first + ((e - start) >> PAGE_SHIFT);
-		}
-		up_read(&mm->mmap_lock);
-	}
-	if (ino) {
-		model_lock(b);
-		model_shadow_discard_begin(b, ino, first, last);
-		model_unlock(b);
-	}
+	if ((int)ARG(3) == MADV_REMOVE)
+		n = madv_remove_ranges(mm, start, ARG(2), d);
+	model_lock(b);
+	for (i = 0; i < n; i++)
+		model_shadow_discard_begin(b, d[i].ino, d[i].first, d[i].last);
+	model_unlock(b);
 	ret = do_madvise(mm, start, ARG(2), (int)ARG(3));
-	if (ino) {
-		model_lock(b);
-		model_shadow_discard_end(b, ino, first, ret ? first : last);
-		model_unlock(b);
-	}
+	model_lock(b);
+	for (i = 0; i < n; i++)
+		model_shadow_discard_end(b, d[i].ino, d[i].first,
+					 !ret || ret == -ENOMEM ? d[i].last : d[i].first);
+	model_unlock(b);
 	model_res_ret(r, ret);
 }
 
@@ -665,7 +777,7 @@ static void op_close(struct gmem_backend *b, const struct trace_call *c,
 static void op_rw(struct gmem_backend *b, const struct trace_call *c,
 		  struct trace_result *r)
 {
-	struct file *f = model_arg_file(b, c, 0);
+	struct file *f = call_fget(b, c, 0);
 
 	if (!f) {
 		model_res_ret(r, -EBADF);
@@ -690,7 +802,7 @@ static void op_rw(struct gmem_backend *b, const struct trace_call *c,
 static void op_fstat(struct gmem_backend *b, const struct trace_call *c,
 		     struct trace_result *r)
 {
-	struct file *f = model_arg_file(b, c, 0);
+	struct file *f = call_fget(b, c, 0);
 	struct inode *inode;
 
 	if (!f) {
@@ -713,7 +825,7 @@ static void op_ftruncate(struct gmem_backend *b, const struct trace_call *c,
 		model_res_ret(r, -EINVAL);
 		return;
 	}
-	f = model_arg_file(b, c, 0);
+	f = call_fget(b, c, 0);
 	if (!f) {
 		model_res_ret(r, -EBADF);
 		return;
@@ -741,7 +853,7 @@ static void op_memfd_create(struct gmem_backend *b, const struct trace_call *c,
 static void op_memory_failure(struct gmem_backend *b, const struct trace_call *c,
 			      struct trace_result *r)
 {
-	struct file *f = model_arg_file(b, c, 0);
+	struct file *f = call_fget(b, c, 0);
 	pgoff_t index = ARG(1) >> PAGE_SHIFT;
 	struct folio *folio;
 	unsigned long pfn;
@@ -893,7 +1005,7 @@ static void op_set_attributes2(struct gmem_backend *b, const struct trace_call *
 		.flags = ARG(4),
 		.reserved = { ARG(5) },
 	};
-	struct file *f = model_arg_file(b, c, 0);
+	struct file *f = call_fget(b, c, 0);
 	struct kvm *kvm;
 	long ret;
 
@@ -1135,4 +1247,5 @@ void model_dispatch(struct gmem_backend *b, int tid, const struct trace_call *c,
 		model_res_ret(r, -EINVAL);
 		break;
 	}
+	call_fput_all(b);
 }
