@@ -8,7 +8,8 @@
  * threads get distinct random priorities >= d, the highest-priority
  * candidate always runs, and at d-1 change points k_1..k_{d-1} drawn
  * uniformly over the estimated execution length, the thread taking step
- * k_i drops to priority i.  Steps are scheduling steps.
+ * k_i drops to priority i.  Steps are scheduling steps.  A thread about
+ * to spin drops below every other priority (pct_demote_spinners()).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -45,6 +46,7 @@ struct rnd {
 	uint64_t change[16];		/* change points, ascending */
 	int lowered[16];		/* priority given at change[i] */
 	int nchange, applied;
+	int floor;			/* lowest priority given to a spinner */
 	uint64_t est;
 	bool frozen;
 };
@@ -137,6 +139,7 @@ static void pct_begin(struct sim_strategy *s, int n, uint64_t iter)
 			r->lowered[j - 1] = l;
 		}
 	r->applied = 0;
+	r->floor = 0;
 }
 
 static int pct_best(const struct rnd *r, uint64_t cand)
@@ -152,10 +155,31 @@ static int pct_best(const struct rnd *r, uint64_t cand)
 	return best;
 }
 
-/* Apply the change points up to the step about to be taken (1-based). */
-static int pct_apply(struct rnd *r, uint64_t cand, uint64_t step)
+/*
+ * A candidate whose next step is a spin (cpu_relax, a fault retry) waits
+ * for another thread: it drops below every priority given so far, as a
+ * yield does in CHESS's fair scheduler.  Strict priorities would
+ * otherwise let two retrying threads take turns forever while the thread
+ * they wait for never runs (a livelock of the strategy, not the model).
+ */
+static void pct_demote_spinners(struct rnd *r, const struct sim_choice *c)
 {
-	int t = pct_best(r, cand);
+	for (uint64_t m = c->cand; m; m &= m - 1) {
+		int t = __builtin_ctzll(m);
+
+		if (c->th[t].pend.op == SHIM_OP_SPIN && r->prio[t] > r->floor)
+			r->prio[t] = --r->floor;
+	}
+}
+
+/* Apply the change points up to the step about to be taken (1-based). */
+static int pct_apply(struct rnd *r, const struct sim_choice *c)
+{
+	uint64_t cand = c->cand, step = c->step;
+	int t;
+
+	pct_demote_spinners(r, c);
+	t = pct_best(r, cand);
 
 	while (r->applied < r->nchange && r->change[r->applied] <= step + 1) {
 		r->prio[t] = r->lowered[r->applied];
@@ -168,7 +192,7 @@ static int pct_apply(struct rnd *r, uint64_t cand, uint64_t step)
 static int pct_pick(struct sim_strategy *s, const struct sim_choice *c, char *err,
 		    size_t errlen)
 {
-	return pct_apply((struct rnd *)s, c->cand, c->step);
+	return pct_apply((struct rnd *)s, c);
 }
 
 /* A change point may fall on a step nobody chose: it still demotes that thread. */
@@ -177,7 +201,9 @@ static int pct_observe(struct sim_strategy *s, const struct sim_choice *c)
 	struct rnd *r = (struct rnd *)s;
 
 	if (r->applied < r->nchange && r->change[r->applied] <= c->step + 1)
-		pct_apply(r, c->cand, c->step);
+		pct_apply(r, c);
+	else
+		pct_demote_spinners(r, c);
 	return 0;
 }
 
