@@ -175,6 +175,9 @@ void shim_report(enum shim_report_kind kind, const char *file, int line,
 	va_start(ap, fmt);
 	vreport(kind, file, line, fmt, ap);
 	va_end(ap);
+	/* A cause belongs to this report only, whichever sink took it. */
+	if (shim_ctx)
+		shim_ctx->report_cause = 0;
 	if (kind == SHIM_REPORT_BUG)
 		abort();
 }

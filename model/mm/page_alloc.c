@@ -687,6 +687,7 @@ void __mm_report_uaf(struct page *page, unsigned long pfn, const char *what,
 	struct mm_world *w = __mm_world();
 
 	mm_stat_add(w, uaf_reports, 1);
+	shim_report_cause(page->free_step);
 	shim_report(SHIM_REPORT_SLAB, site, 0,
 		    "use-after-free: %s of pfn %#lx at step %llu (%s); freed at step %llu (%s)",
 		    what, pfn, (unsigned long long)__mm_step(), site,

@@ -9,6 +9,31 @@
 #include "explore/shrink.h"
 #include "report/report.h"
 
+/*
+ * The checker named the step of the event behind the violation (the free
+ * of a use-after-free: shim_report_cause()): that event and the violating
+ * step are the racing pair, when they are steps of different threads.  A
+ * report made while step S was next had its cause in the step granted
+ * just before, S - 1.
+ */
+static bool cause_pair(const struct sim_result *r, struct report *rep)
+{
+	uint64_t want = r->v[0].cause_step;
+	ssize_t i, a = -1;
+
+	if (want < 2 || rep->violating < 0)
+		return false;
+	want--;
+	for (i = 0; i < (ssize_t)rep->nev && rep->ev[i].step <= want; i++)
+		if (rep->ev[i].step == want && rep->ev[i].tid >= 0 && !rep->ev[i].is_call)
+			a = i;
+	if (a < 0 || a >= rep->violating || rep->ev[a].tid == rep->ev[rep->violating].tid)
+		return false;
+	rep->race_a = a;
+	rep->race_b = rep->violating;
+	return true;
+}
+
 static void build_report(const struct trace_prog *tp, const struct explore_opts *o,
 			 const struct explore_summary *s, const struct sim_result *r,
 			 struct report *rep, struct report_event *ev)
@@ -41,12 +66,13 @@ static void build_report(const struct trace_prog *tp, const struct explore_opts 
 		ev[i].op = e->op;
 		ev[i].obj = e->obj;
 		ev[i].what = e->op == SIM_EV_USER ? e->text : sim_op_name(e->op);
-		if (r->nv && e->step <= r->v[0].step)
+		/* The violating thread's last step at or before the report. */
+		if (r->nv && e->step <= r->v[0].step && (r->v[0].tid < 0 || e->tid == r->v[0].tid))
 			rep->violating = (ssize_t)i;
 	}
 	rep->ev = ev;
 	rep->nev = r->nlog;
-	if (r->nv)
+	if (r->nv && !cause_pair(r, rep))
 		report_find_racing_pair(rep);
 }
 

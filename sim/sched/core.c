@@ -454,10 +454,15 @@ static void op_report(enum shim_report_kind kind, const char *msg,
 	struct sim_thread *me = x->cur;
 	char site[256];
 	const char *b = file ? strrchr(file, '/') : NULL;
+	size_t nv;
 
 	snprintf(site, sizeof(site), "%s:%d", b ? b + 1 : file ? file : "?", line);
+	nv = x->r->nv;
 	sim_add_violation(x, me ? me->tid : -1, sim_report_kind_name(kind),
 			  strdup(msg ? msg : ""), site);
+	if (x->r->nv > nv)
+		x->r->v[nv].cause_step = shim_ctx->report_cause;
+	shim_ctx->report_cause = 0;
 	if (kind != SHIM_REPORT_BUG)
 		return;
 	if (!me) {

@@ -145,6 +145,7 @@ const char *sim_outcome_name(enum sim_outcome o);
 
 struct sim_violation {
 	uint64_t step;
+	uint64_t cause_step;	/* step of the event that caused it (0: unknown) */
 	int tid;		/* -1: not in a model thread */
 	char *checker;		/* "WARN", "BUG", "LOCKDEP", "DEADLOCK", or the caller's name */
 	char *msg;

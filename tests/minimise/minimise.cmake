@@ -27,3 +27,15 @@ if(TARGET gmemsim)
     set_tests_properties(minimise_cli_${name} PROPERTIES LABELS unit TIMEOUT 300)
   endforeach()
 endif()
+
+# A use-after-free names the free as its cause (shim_report_cause()): the
+# story's racing pair is the punch thread's folio free and the vCPU's read
+# through the stale SPTE, not two unrelated lock acquisitions.
+if(TARGET gmemsim)
+  add_test(NAME story_cause_pair_uaf
+           COMMAND gmemsim explore ${PROJECT_SOURCE_DIR}/traces/races/punch-vs-fault.trace
+                   --seed 1 --inject punch-truncate-first)
+  set_tests_properties(story_cause_pair_uaf PROPERTIES LABELS unit TIMEOUT 120
+    WILL_FAIL FALSE
+    PASS_REGULAR_EXPRESSION "racing pair \\(\\*\\*\\): T0 atomic @folio\\.c:[0-9]+ on #[0-9]+\n +then T[12] ")
+endif()

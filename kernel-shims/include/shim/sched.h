@@ -143,8 +143,26 @@ struct shim_ctx {
 	 * need not call it (shim_point_idle()).
 	 */
 	bool keeps_current;
+	/*
+	 * The step of an earlier event that caused the report about to be
+	 * made (e.g. the free behind a use-after-free), set just before
+	 * shim_report() and taken by the scheduler's ->report(); 0: none.
+	 * See shim_report_cause().
+	 */
+	uint64_t report_cause;
 };
 extern __thread struct shim_ctx *shim_ctx;
+
+/*
+ * shim_report_cause - name the step (from ->step()) of the event that
+ * caused the next report, so a story can pair it with the violation.
+ * Context: any; call right before shim_report().
+ */
+static inline void shim_report_cause(uint64_t step)
+{
+	if (shim_ctx)
+		shim_ctx->report_cause = step;
+}
 
 #define shim_sched (shim_ctx ? shim_ctx->sched : (const struct shim_sched_ops *)0)
 
