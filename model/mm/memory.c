@@ -150,6 +150,30 @@ bool vma_thp_file_suitable(struct vm_area_struct *vma, unsigned long addr)
 }
 
 /*
+ * set_huge_pmd: install @folio as the PMD of [@haddr, @haddr + PMD_SIZE)
+ * unless a PMD or any PTE already maps part of it (set_pmd_at() of the
+ * two huge fault paths).  Return true if installed.
+ * Context: takes spin_lock(&mm->page_table_lock).
+ */
+static bool set_huge_pmd(struct mm_struct *mm, unsigned long haddr, struct folio *folio)
+{
+	void *old;
+
+	spin_lock(&mm->page_table_lock);
+	if (xa_load(&mm->pmds, haddr >> PMD_SHIFT) ||
+	    __ptes_in_range(mm, haddr, haddr + PMD_SIZE)) {
+		spin_unlock(&mm->page_table_lock);
+		return false;
+	}
+	old = xa_store(&mm->pmds, haddr >> PMD_SHIFT, xa_mk_value(folio_pfn(folio)),
+		       GFP_ATOMIC | __GFP_NOFAIL);
+	WARN_ON(old);
+	folio_map_add(folio, 1);
+	spin_unlock(&mm->page_table_lock);
+	return true;
+}
+
+/*
  * do_set_pmd: map a whole order-9 page-cache folio with one PMD (the
  * fault's folio reference moves to it).  0 if mapped, VM_FAULT_FALLBACK if
  * the folio is not PMD-mappable here or PTEs already map part of the block.
@@ -158,25 +182,12 @@ bool vma_thp_file_suitable(struct vm_area_struct *vma, unsigned long addr)
 static vm_fault_t do_set_pmd(struct vm_area_struct *vma, struct folio *folio,
 			     unsigned long addr)
 {
-	struct mm_struct *mm = vma->vm_mm;
 	unsigned long haddr = addr & PMD_MASK;
-	void *old;
 
 	if (folio_order(folio) != HPAGE_PMD_ORDER || !vma_thp_file_suitable(vma, addr) ||
 	    folio->index != vma->vm_pgoff + ((haddr - vma->vm_start) >> PAGE_SHIFT))
 		return VM_FAULT_FALLBACK;
-	spin_lock(&mm->page_table_lock);
-	if (xa_load(&mm->pmds, haddr >> PMD_SHIFT) ||
-	    __ptes_in_range(mm, haddr, haddr + PMD_SIZE)) {
-		spin_unlock(&mm->page_table_lock);
-		return VM_FAULT_FALLBACK;
-	}
-	old = xa_store(&mm->pmds, haddr >> PMD_SHIFT, xa_mk_value(folio_pfn(folio)),
-		       GFP_ATOMIC | __GFP_NOFAIL);
-	WARN_ON(old);
-	folio_map_add(folio, 1);
-	spin_unlock(&mm->page_table_lock);
-	return 0;
+	return set_huge_pmd(vma->vm_mm, haddr, folio) ? 0 : VM_FAULT_FALLBACK;
 }
 
 /* do_huge_pmd_anonymous_page: 0, or VM_FAULT_FALLBACK to use small pages.
@@ -186,26 +197,16 @@ static vm_fault_t do_huge_pmd_anonymous_page(struct vm_area_struct *vma, unsigne
 {
 	struct mm_struct *mm = vma->vm_mm;
 	struct folio *folio;
-	void *old;
 
 	folio = folio_alloc(GFP_HIGHUSER | __GFP_ZERO | __GFP_NOWARN, HPAGE_PMD_ORDER);
 	if (!folio)
 		return VM_FAULT_FALLBACK;
 	__page_flag_set(&folio->flags, PG_anon);
-	spin_lock(&mm->page_table_lock);
-	if (xa_load(&mm->pmds, haddr >> PMD_SHIFT) ||
-	    __ptes_in_range(mm, haddr, haddr + PMD_SIZE)) {
-		spin_unlock(&mm->page_table_lock);
-		folio_put(folio);
-		/* Raced with another fault; small pages if PTEs exist. */
-		return xa_load(&mm->pmds, haddr >> PMD_SHIFT) ? 0 : VM_FAULT_FALLBACK;
-	}
-	old = xa_store(&mm->pmds, haddr >> PMD_SHIFT, xa_mk_value(folio_pfn(folio)),
-		       GFP_ATOMIC | __GFP_NOFAIL);
-	WARN_ON(old);
-	folio_map_add(folio, 1);
-	spin_unlock(&mm->page_table_lock);
-	return 0;
+	if (set_huge_pmd(mm, haddr, folio))
+		return 0;
+	folio_put(folio);
+	/* Raced with another fault; small pages if PTEs exist. */
+	return xa_load(&mm->pmds, haddr >> PMD_SHIFT) ? 0 : VM_FAULT_FALLBACK;
 }
 
 /* do_anonymous_page: a zeroed private page (or THP) on first touch.
