@@ -59,23 +59,65 @@ struct dec {
 	int gmap;			/* FUZZ_DIFF: the slot's uaddr mapping */
 	bool slots_changed;		/* FUZZ_DIFF: a memslot call was decoded */
 	uint64_t bulk;			/* pages of pre-faults and accesses so far */
+	uint64_t slot_lo, slot_hi;	/* hull of the memslots decoded so far */
 };
 
 /*
- * Pages that pre-faults and host/guest accesses of one input may cover in
- * all (each page is a few model steps): past it their lengths become 4K,
- * so no input spends its time mapping the same 2M again and again.
+ * Pages that pre-faults and host/guest accesses of one input may fault in,
+ * in all.  Each such page costs the model a full fault path (gup, filemap,
+ * xarray, TDP map, then teardown: 2 us in a -O2 build), and pages touched
+ * were nearly all of the fuzz target's time: one 2M access is 512 of them
+ * and buys nothing that 16K does not (every page takes the same path; the
+ * interleaving points are per page; huge mappings come from one fault).
+ * Past the budget a longer access becomes 4K.  Only the pages that can
+ * fault count: an access that starts near the end of the slot or the
+ * mapping stays as long as it was (the boundary is what it tests).
  */
-#define FUZZ_MAX_BULK_PAGES	2048
+#define FUZZ_MAX_BULK_PAGES	64
 
-static uint64_t bulk_len(struct dec *d, uint64_t len)
+/* Pages of [start, start+len) inside [lo, hi). */
+static uint64_t overlap_pages(uint64_t start, uint64_t len, uint64_t lo, uint64_t hi)
 {
-	uint64_t pages = len < (1ULL << 32) ? (len + SZ_4K - 1) / SZ_4K : 0;
+	uint64_t end = len > UINT64_MAX - start ? UINT64_MAX : start + len;
 
+	if (start < lo)
+		start = lo;
+	if (end > hi)
+		end = hi;
+	if (end <= start)
+		return 0;
+	return (end - (start & PAGE_MASK_U64) + SZ_4K - 1) / SZ_4K;
+}
+
+/*
+ * @len for an access of @c (its handle and start already decoded): @len,
+ * or 4K once the input's budget of faulting pages is used up.
+ */
+static uint64_t bulk_len(struct dec *d, const struct trace_call *c, uint64_t len)
+{
+	const struct trace_arg *a = c->args;
+	uint64_t pages;
+
+	if (c->op == TOP_HOST_READ || c->op == TOP_HOST_WRITE)
+		pages = a[0].is_handle ? overlap_pages(a[1].value, len, 0,
+						       d->maplen[a[0].handle]) : 0;
+	else
+		pages = overlap_pages(a[1].value, len, d->slot_lo, d->slot_hi);
 	if (d->bulk + pages > FUZZ_MAX_BULK_PAGES)
-		return len > SZ_4K && len < (1ULL << 32) ? SZ_4K : len;
+		return len > SZ_4K ? SZ_4K : len;
 	d->bulk += pages;
 	return len;
+}
+
+/* A memslot call decoded: widen the hull the access budget counts in. */
+static void note_slot(struct dec *d, uint64_t gpa, uint64_t size)
+{
+	if (!size || size > SZ_8M || gpa > UINT64_MAX - size)
+		return;
+	if (gpa < d->slot_lo)
+		d->slot_lo = gpa;
+	if (gpa + size > d->slot_hi)
+		d->slot_hi = gpa + size;
 }
 
 /* Next byte of the trace part; 0 once the input is used up. */
@@ -359,10 +401,66 @@ static uint64_t cap_arg(struct dec *d)
 	return PICK(d, m);
 }
 
-/* Value of numeric argument @name of @op. */
-static uint64_t num_arg(struct dec *d, enum trace_op op, const struct trace_arg_info *ai)
+/*
+ * What a numeric argument is, by its name: worked out once per op and
+ * argument (arg_class()), not by string compares per decoded argument.
+ */
+enum num_class {
+	NC_OTHER = 0, NC_GPA, NC_OFFSET, NC_BYTE, NC_BOOL, NC_SLOT, NC_ID, NC_NTH,
+	NC_THREAD, NC_NPAGES, NC_LEN,
+};
+
+static enum num_class name_class(const char *n)
 {
-	const char *n = ai->name;
+	if (!strcmp(n, "gpa") || !strcmp(n, "address"))
+		return NC_GPA;
+	if (!strcmp(n, "offset") || !strcmp(n, "guest_memfd_offset"))
+		return NC_OFFSET;
+	if (!strcmp(n, "byte"))
+		return NC_BYTE;
+	if (!strcmp(n, "private") || !strcmp(n, "reserved0") || !strcmp(n, "flags"))
+		return NC_BOOL;
+	if (!strcmp(n, "slot"))
+		return NC_SLOT;
+	if (!strcmp(n, "id"))
+		return NC_ID;
+	if (!strcmp(n, "nth"))
+		return NC_NTH;
+	if (!strcmp(n, "thread"))
+		return NC_THREAD;
+	if (!strcmp(n, "npages"))
+		return NC_NPAGES;
+	if (!strcmp(n, "len") || !strcmp(n, "length") || !strcmp(n, "size"))
+		return NC_LEN;
+	return NC_OTHER;
+}
+
+/* Per op and argument: its num_class, and the handle kind it wants. */
+static uint8_t arg_nc[TOP_NR][TRACE_MAX_ARGS];
+static uint8_t arg_hk[TOP_NR][TRACE_MAX_ARGS];
+
+static void arg_tables_init(void)
+{
+	static bool done;
+
+	if (done)
+		return;
+	for (int op = 0; op < TOP_NR; op++) {
+		const struct trace_op_info *oi = trace_op_info(op);
+
+		for (int i = 0; oi && i < oi->nargs; i++) {
+			arg_nc[op][i] = name_class(oi->args[i].name);
+			arg_hk[op][i] = arg_kind(oi->args[i].name);
+		}
+	}
+	done = true;
+}
+
+/* Value of numeric argument @i of call @c (arguments before it decoded). */
+static uint64_t num_arg(struct dec *d, const struct trace_call *c, int i,
+			const struct trace_arg_info *ai)
+{
+	enum trace_op op = c->op;
 	uint8_t sel;
 
 	switch (ai->cls) {
@@ -407,37 +505,45 @@ static uint64_t num_arg(struct dec *d, enum trace_op op, const struct trace_arg_
 		break;
 	}
 
-	if (!strcmp(n, "gpa") || !strcmp(n, "address"))
+	switch ((enum num_class)arg_nc[op][i]) {
+	case NC_GPA:
 		return gpa_arg(d);
-	if (!strcmp(n, "offset") || !strcmp(n, "guest_memfd_offset"))
+	case NC_OFFSET:
 		return file_offset(d);
-	if (!strcmp(n, "byte"))
+	case NC_BYTE:
 		return next(d);
-	if (!strcmp(n, "private") || !strcmp(n, "reserved0") || !strcmp(n, "flags"))
+	case NC_BOOL:
 		return (next(d) & 7) == 7;
-	if (!strcmp(n, "slot"))
+	case NC_SLOT:
 		return slot_id(d);
-	if (!strcmp(n, "id")) {
+	case NC_ID: {
 		static const uint64_t m[] = { 0, 1, 2, 0, 4095, 4096 };
 
 		return PICK(d, m);
 	}
-	if (!strcmp(n, "nth"))
+	case NC_NTH:
 		return 1 + next(d) % 24;
-	if (!strcmp(n, "thread"))
+	case NC_THREAD:
 		return next(d) % (d->nthreads + 1);
-	if (!strcmp(n, "npages")) {
+	case NC_NPAGES: {
+		/* populate: npages from gpa, under the same page budget. */
 		static const uint64_t m[] = { 1, 2, 1, 0, 512, 513, 1ULL << 40, 1ULL << 63 };
+		uint64_t n = PICK(d, m);
 
-		return PICK(d, m);
+		if (n > 1 && n < (1ULL << 40) &&
+		    bulk_len(d, c, n * SZ_4K) != n * SZ_4K)
+			return 1;
+		return n;
 	}
-	if (!strcmp(n, "len") || !strcmp(n, "length") || !strcmp(n, "size")) {
+	case NC_OTHER:
+		break;
+	case NC_LEN:
 		switch (op) {
 		case TOP_HOST_READ:
 		case TOP_HOST_WRITE:
 		case TOP_GUEST_READ:
 		case TOP_GUEST_WRITE:
-			return bulk_len(d, access_len(d));
+			return bulk_len(d, c, access_len(d));
 		case TOP_READ:
 		case TOP_WRITE:
 		case TOP_PREAD:
@@ -457,7 +563,7 @@ static uint64_t num_arg(struct dec *d, enum trace_op op, const struct trace_arg_
 			return PICK(d, m);
 		}
 		case TOP_PRE_FAULT_MEMORY:
-			return bulk_len(d, prefault_len(d));
+			return bulk_len(d, c, prefault_len(d));
 		case TOP_FTRUNCATE: {
 			static const uint64_t m[] = { 0, SZ_4K, SZ_2M, 1ULL << 63 };
 
@@ -647,7 +753,7 @@ static bool gen_call(struct dec *d, int sec, struct trace_call *c)
 
 		switch (ai->kind) {
 		case TARG_HANDLE:
-			h = pick_handle(d, sec, arg_kind(ai->name));
+			h = pick_handle(d, sec, arg_hk[op][i]);
 			if (h < 0)
 				return false;
 			set_handle(c, i, h);
@@ -657,7 +763,7 @@ static bool gen_call(struct dec *d, int sec, struct trace_call *c)
 
 			/* check_extension's vm: the system fd (0) half of the time. */
 			if ((sel & 3) != 3 && (op != TOP_CHECK_EXTENSION || sel & 4)) {
-				h = pick_handle(d, sec, arg_kind(ai->name));
+				h = pick_handle(d, sec, arg_hk[op][i]);
 				if (h >= 0) {
 					set_handle(c, i, h);
 					break;
@@ -673,12 +779,23 @@ static bool gen_call(struct dec *d, int sec, struct trace_call *c)
 			break;
 		}
 		default:
-			c->args[i].value = num_arg(d, op, ai);
+			c->args[i].value = num_arg(d, c, i, ai);
 			break;
 		}
 	}
 	if (d->mode == FUZZ_DIFF && !diff_restrict(d, c))
 		return false;
+	if (op == TOP_SET_USER_MEMORY_REGION || op == TOP_SET_USER_MEMORY_REGION2) {
+		uint64_t gpa = 0, size = 0;
+
+		for (i = 0; i < oi->nargs; i++) {
+			if (arg_nc[op][i] == NC_GPA)
+				gpa = c->args[i].value;
+			else if (arg_nc[op][i] == NC_LEN)
+				size = c->args[i].value;
+		}
+		note_slot(d, gpa, size);
+	}
 	/*
 	 * Most creations bind a handle; some only test the error path (not in
 	 * the differential target: the backends differ in what an unbound
@@ -736,6 +853,8 @@ static void gen_skeleton(struct dec *d, uint8_t h1, uint8_t h2)
 	d->gmap = -1;
 	d->gsize = sizes[(h1 >> 3) & 7];
 	d->gpa = d->mode == FUZZ_DIFF ? dgpas[h2 & 3] : gpas[h2 & 3];
+	d->slot_lo = d->gpa;
+	d->slot_hi = d->gpa + d->gsize;
 	gflags = d->mode == FUZZ_DIFF ? GM_MMAP | GM_INIT_SHARED : fl[h1 >> 6];
 	if (d->vm_type == VM_TDX)
 		gflags = tdx_gmem_flags(gflags);
@@ -850,6 +969,7 @@ void fuzz_decode(const uint8_t *data, size_t len, enum fuzz_mode mode,
 	uint8_t h0, h1, h2;
 	int i;
 
+	arg_tables_init();
 	memset(&fc->t, 0, sizeof(fc->t));
 	fc->t.setup.calls = fc->setup_calls;
 	fc->t.final.calls = fc->final_calls;

@@ -55,7 +55,7 @@ void fuzz_print_case(const struct trace *t, const char *schedule, const char *co
 }
 
 bool fuzz_run_model(const struct trace *t, const char *schedule, bool expectations,
-		    uint64_t *hash, FILE *out)
+		    struct fuzz_run_result *res, FILE *out)
 {
 	struct sim_strategy_cfg cfg = { .kind = SIM_STRAT_PREFIX, .schedule = schedule };
 	struct sim_run_opts ro = SIM_RUN_OPTS_INIT;
@@ -90,8 +90,10 @@ bool fuzz_run_model(const struct trace *t, const char *schedule, bool expectatio
 		fprintf(out, "---- the trace (paste into tests/fuzz/regressions/NAME.trace) ----\n");
 		fuzz_print_case(t, schedule, NULL, out);
 	}
-	if (hash)
-		*hash = r.hash;
+	if (res) {
+		res->hash = r.hash;
+		res->steps = r.steps;
+	}
 	sim_result_free(&r);
 	sim_strategy_free(s);
 	return ok;

@@ -22,11 +22,16 @@
  * overrun; violations of the "expectation" checker count only when
  * @expectations (decoded inputs carry none; regression traces may).
  * On failure the result, the trace and its schedule go to @out.
- * *@hash (may be NULL) gets the run's event-log hash.
+ * *@res (may be NULL) gets the run's event-log hash and step count.
  * Return: true if the run passed.
  */
+struct fuzz_run_result {
+	uint64_t hash;		/* the run's event-log hash (determinism checks) */
+	uint64_t steps;		/* scheduler steps the run took (cost) */
+};
+
 bool fuzz_run_model(const struct trace *t, const char *schedule, bool expectations,
-		    uint64_t *hash, FILE *out);
+		    struct fuzz_run_result *res, FILE *out);
 
 /* Print @t as a trace file with @schedule in a FUZZ_SCHEDULE_TAG line. */
 void fuzz_print_case(const struct trace *t, const char *schedule, const char *comment,

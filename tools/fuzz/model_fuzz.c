@@ -34,8 +34,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct fuzz_case fuzz_case;
 
-/* Hash of the last run (the replay driver's determinism check). */
-static uint64_t last_hash;
+/* Hash and steps of the last run (the replay driver's checks and --stats). */
+static struct fuzz_run_result last_run;
 
 /**
  * gmemsim_fuzz_model() - the property: any input runs clean on the model
@@ -48,7 +48,7 @@ static uint64_t last_hash;
 int gmemsim_fuzz_model(const uint8_t *data, size_t len)
 {
 	fuzz_decode(data, len, FUZZ_MODEL, NULL, &fuzz_case);
-	if (!fuzz_run_model(&fuzz_case.t, fuzz_case.schedule, false, &last_hash, stderr))
+	if (!fuzz_run_model(&fuzz_case.t, fuzz_case.schedule, false, &last_run, stderr))
 		abort();
 	return 0;
 }
@@ -87,12 +87,15 @@ int main(void)
 
 #ifdef MODEL_FUZZ_REPLAY
 #include <sys/resource.h>
+#include <time.h>
 
 #define MAX_INPUTS	4096
 
 static struct input {
 	char *path;
 	uint64_t hash;
+	uint64_t steps;
+	uint64_t ns;		/* fastest of its runs */
 } inputs[MAX_INPUTS];
 static int ninputs, nregressions;
 
@@ -132,7 +135,7 @@ static uint8_t *slurp(const char *path, size_t *len)
  * A regression trace: the trace itself, its schedule from the
  * "# fuzz-schedule:" line, every violation (expectations too) a failure.
  */
-static bool run_regression(const char *path, uint64_t *hash)
+static bool run_regression(const char *path, struct fuzz_run_result *res)
 {
 	struct trace_error err;
 	char sched[FUZZ_SCHED_MAX + 64] = "S1:";
@@ -159,7 +162,7 @@ static bool run_regression(const char *path, uint64_t *hash)
 		free(t);
 		return false;
 	}
-	ok = fuzz_run_model(t, sched, true, hash, stderr);
+	ok = fuzz_run_model(t, sched, true, res, stderr);
 	trace_free(t);
 	free(t);
 	return ok;
@@ -189,19 +192,36 @@ static bool check_roundtrip(const char *path)
 	return ok;
 }
 
-static bool run_one(const char *path, uint64_t *hash)
+static uint64_t now_ns(void)
 {
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + ts.tv_nsec;
+}
+
+/* Run one input; *@ns gets the time of the property alone (no I/O, no round trip). */
+static bool run_one(const char *path, struct fuzz_run_result *res, uint64_t *ns)
+{
+	uint64_t t0;
 	uint8_t *buf;
 	size_t len;
+	bool ok;
 
-	if (ends_with(path, ".trace"))
-		return run_regression(path, hash);
+	if (ends_with(path, ".trace")) {
+		t0 = now_ns();
+		ok = run_regression(path, res);
+		*ns = now_ns() - t0;
+		return ok;
+	}
 	buf = slurp(path, &len);
 	if (!buf)
 		return false;
+	t0 = now_ns();
 	gmemsim_fuzz_model(buf, len);
+	*ns = now_ns() - t0;
 	free(buf);
-	*hash = last_hash;
+	*res = last_run;
 	return check_roundtrip(path);
 }
 
@@ -223,6 +243,44 @@ static int cmp_input(const void *a, const void *b)
 	return strcmp(((const struct input *)a)->path, ((const struct input *)b)->path);
 }
 
+static int cmp_cost(const void *a, const void *b)
+{
+	const struct input *x = *(const struct input *const *)a, *y = *(const struct input *const *)b;
+
+	return x->ns < y->ns ? 1 : x->ns > y->ns ? -1 : strcmp(x->path, y->path);
+}
+
+/*
+ * --stats: where the replay's time goes, input by input (the fastest of
+ * each input's runs): the cost distribution, how much of it the heaviest
+ * tenth of the inputs takes, and the ten heaviest inputs with their steps.
+ */
+static void print_stats(void)
+{
+	static struct input *by_cost[MAX_INPUTS];
+	uint64_t total = 0, steps = 0, top = 0;
+	int i, ntop = (ninputs + 9) / 10;
+
+	for (i = 0; i < ninputs; i++) {
+		by_cost[i] = &inputs[i];
+		total += inputs[i].ns;
+		steps += inputs[i].steps;
+	}
+	qsort(by_cost, ninputs, sizeof(by_cost[0]), cmp_cost);
+	for (i = 0; i < ntop; i++)
+		top += by_cost[i]->ns;
+	printf("stats: %d inputs, %.1f ms in all: %.0f inputs/s, mean %.1f us, %.0f steps\n",
+	       ninputs, total / 1e6, total ? ninputs * 1e9 / total : 0.0,
+	       total / 1e3 / ninputs, (double)steps / ninputs);
+	printf("stats: per input median %.1f us, p90 %.1f us, max %.1f us; "
+	       "the heaviest %d take %.0f%% of the time\n",
+	       by_cost[ninputs / 2]->ns / 1e3, by_cost[ninputs / 10]->ns / 1e3,
+	       by_cost[0]->ns / 1e3, ntop, total ? 100.0 * top / total : 0.0);
+	for (i = 0; i < ninputs && i < 10; i++)
+		printf("stats: %9.1f us %7llu steps  %s\n", by_cost[i]->ns / 1e3,
+		       (unsigned long long)by_cost[i]->steps, by_cost[i]->path);
+}
+
 static long max_rss_kb(void)
 {
 	struct rusage ru;
@@ -234,11 +292,13 @@ static long max_rss_kb(void)
 static int usage(void)
 {
 	fprintf(stderr,
-		"usage: model_fuzz_replay [--rounds N] PATH...\n"
+		"usage: model_fuzz_replay [--rounds N] [--stats] PATH...\n"
 		"       model_fuzz_replay --print INPUT\n"
 		"Run every input (file, or files under a directory) through the model fuzz\n"
 		"property; *.trace files are regression traces.  --rounds N repeats the whole\n"
 		"set N times and reports the peak RSS after each (state must not grow).\n"
+		"--stats prints the time each input takes (the property alone) and its\n"
+		"distribution.\n"
 		"--print writes the trace an input decodes to, ready for tests/fuzz/regressions/.\n");
 	return 2;
 }
@@ -247,6 +307,7 @@ int main(int argc, char **argv)
 {
 	long rounds = 1, rss1 = 0;
 	int i, failed = 0, r;
+	bool stats = false;
 
 	if (argc == 3 && !strcmp(argv[1], "--print")) {
 		size_t len;
@@ -268,6 +329,10 @@ int main(int argc, char **argv)
 				return usage();
 			continue;
 		}
+		if (!strcmp(argv[i], "--stats")) {
+			stats = true;
+			continue;
+		}
 		if (argv[i][0] == '-')
 			return usage();
 		if (nftw(argv[i], collect, 16, FTW_PHYS)) {
@@ -280,14 +345,19 @@ int main(int argc, char **argv)
 	qsort(inputs, ninputs, sizeof(inputs[0]), cmp_input);
 	for (r = 0; r < rounds; r++) {
 		for (i = 0; i < ninputs; i++) {
-			uint64_t h = 0;
+			struct fuzz_run_result res = { 0 };
+			uint64_t h, ns = 0;
 
-			if (!run_one(inputs[i].path, &h)) {
+			if (!run_one(inputs[i].path, &res, &ns)) {
 				fprintf(stderr, "FAIL %s\n", inputs[i].path);
 				failed++;
 			}
+			h = res.hash;
+			if (r == 0 || ns < inputs[i].ns)
+				inputs[i].ns = ns;
 			if (r == 0) {
 				inputs[i].hash = h;
+				inputs[i].steps = res.steps;
 			} else if (h != inputs[i].hash) {
 				fprintf(stderr, "FAIL %s: not deterministic (hash %#llx, then %#llx)\n",
 					inputs[i].path, (unsigned long long)inputs[i].hash,
@@ -303,17 +373,24 @@ int main(int argc, char **argv)
 	}
 	/* The same inputs again, in reverse: no result may depend on an earlier input. */
 	for (i = ninputs - 1; i >= 0; i--) {
-		uint64_t h = 0;
+		struct fuzz_run_result res = { 0 };
+		uint64_t h, ns = 0;
 
-		run_one(inputs[i].path, &h);
+		run_one(inputs[i].path, &res, &ns);
+		h = res.hash;
+		if (ns < inputs[i].ns)
+			inputs[i].ns = ns;
 		if (h != inputs[i].hash) {
 			fprintf(stderr, "FAIL %s: result depends on earlier inputs (hash %#llx, then %#llx)\n",
 				inputs[i].path, (unsigned long long)inputs[i].hash,
 				(unsigned long long)h);
 			failed++;
 		}
-		free(inputs[i].path);
 	}
+	if (stats)
+		print_stats();
+	for (i = 0; i < ninputs; i++)
+		free(inputs[i].path);
 	printf("model_fuzz_replay: %d inputs (%d regression traces) x %ld round%s, %d failure%s\n",
 	       ninputs, nregressions, rounds + 1, rounds ? "s" : "", failed, failed == 1 ? "" : "s");
 	return failed ? 1 : 0;

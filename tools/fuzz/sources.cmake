@@ -8,8 +8,10 @@
 #   build/fuzz/tools/diff_fuzz -max_len=256 CORPUS_DIR tests/fuzz/diff_corpus
 #   DIFF_FUZZ_MODEL_ONLY=1 build/fuzz/tools/diff_fuzz ...   (no /dev/kvm:
 #       the differential decoder's traces on the model alone)
-# tools/fuzz/smoke.sh runs them all for a while; .clusterfuzzlite/build.sh
-# builds them the OSS-Fuzz way.
+# tools/fuzz/smoke.sh runs them all for a while, plus model_fuzz from the
+# fuzz-fast preset (-O2, UBSan only: the throughput lane of issue 6);
+# .clusterfuzzlite/build.sh builds them the OSS-Fuzz way.
+# Where a model input's time goes: model_fuzz_replay --stats tests/fuzz/corpus
 #
 # Growing the committed corpora (minimised on edges: -use_counters=0 keeps
 # one input per new edge, not per hit-count bucket):
