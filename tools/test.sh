@@ -5,10 +5,11 @@
 #     fiber/thread switching (labels unit and zoo, conf_stress), minus the
 #     long single-threaded searches that ASan already ran (list below);
 #     `GMEMSIM_TSAN_FULL=1 tools/test.sh` runs every test under TSan;
-#  3. the unit tests under Valgrind (tools/valgrind-unit.sh);
-#  4. release (-O2): build everything, then check that replays give one
+#  3. release (-O2): build everything, then check that replays give one
 #     event-log hash on dev, tsan and release builds and on all three
 #     executors (tools/hash-check.sh);
+#  4. the unit tests of the release build under Valgrind
+#     (tools/valgrind-unit.sh);
 #  5. a 60-second smoke run of every fuzz target (tools/fuzz/smoke.sh
 #     prints inputs/s).
 # Each phase prints its wall time; the whole run is meant to stay well
@@ -42,14 +43,14 @@ fi
 phase "tsan build + threaded tests"
 
 t1=$SECONDS
-tools/valgrind-unit.sh
-phase "valgrind unit tests"
-
-t1=$SECONDS
 cmake --preset release >/dev/null
 cmake --build --preset release
 tools/hash-check.sh build/dev build/tsan build/release
 phase "release build + hash check"
+
+t1=$SECONDS
+VALGRIND_BUILD=build/release tools/valgrind-unit.sh
+phase "valgrind unit tests (release build)"
 
 t1=$SECONDS
 tools/fuzz/smoke.sh 60
