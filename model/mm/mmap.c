@@ -43,8 +43,8 @@ struct vm_area_struct *vma_lookup(struct mm_struct *mm, unsigned long addr)
 	return vma && vma->vm_start <= addr ? vma : NULL;
 }
 
-/* Context: takes down_write(&mapping->i_mmap_rwsem); may sleep. */
-static void vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
+/* Into the mm's address-ordered VMA list.  Context: mmap_lock held for write. */
+static void __vma_link_list(struct mm_struct *mm, struct vm_area_struct *vma)
 {
 	struct vm_area_struct *pos;
 	struct list_head *before = &mm->mmap;
@@ -56,6 +56,12 @@ static void vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
 		}
 	}
 	list_add_tail(&vma->vm_list, before);
+}
+
+/* Context: takes down_write(&mapping->i_mmap_rwsem); may sleep. */
+static void vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
+{
+	__vma_link_list(mm, vma);
 	if (vma->vm_file) {
 		struct address_space *mapping = vma->vm_file->f_mapping;
 
@@ -108,10 +114,13 @@ static void free_dead_vmas(struct list_head *dead)
 
 /*
  * Split @vma at @addr: @vma keeps [vm_start, addr), a new VMA gets
- * [addr, vm_end).  mmap_lock held for write.  Return: 0 or -ENOMEM.
+ * [addr, vm_end).  Return: 0 or -ENOMEM.
+ * Context: mmap_lock held for write; takes down_write(&mapping->i_mmap_rwsem)
+ * of a file VMA; may sleep.
  */
 static int __split_vma(struct vm_area_struct *vma, unsigned long addr)
 {
+	struct address_space *mapping;
 	struct vm_area_struct *new;
 
 	if (addr <= vma->vm_start || addr >= vma->vm_end)
@@ -123,12 +132,26 @@ static int __split_vma(struct vm_area_struct *vma, unsigned long addr)
 	new->vm_start = addr;
 	new->vm_pgoff = vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT);
 	new->vm_id = ++vma->vm_mm->next_vm_id;
-	vma->vm_end = addr;
 	if (new->vm_file)
 		get_file(new->vm_file);
 	if (new->vm_ops && new->vm_ops->open)
 		new->vm_ops->open(new);
-	vma_link(vma->vm_mm, new);
+	/*
+	 * vma_prepare()/vma_complete(): shrinking @vma and linking @new are
+	 * one step for rmap walkers (unmap_mapping_range() under i_mmap_rwsem,
+	 * which holds no mmap_lock).  Shrunk first and linked after a sleep,
+	 * a punch hole in between missed [addr, vm_end) and left its PTEs on
+	 * folios it removed from the page cache (found by model_fuzz).
+	 */
+	mapping = vma->vm_file ? vma->vm_file->f_mapping : NULL;
+	if (mapping)
+		down_write(&mapping->i_mmap_rwsem);
+	vma->vm_end = addr;
+	__vma_link_list(vma->vm_mm, new);
+	if (mapping) {
+		list_add_tail(&new->shared, &mapping->i_mmap);
+		up_write(&mapping->i_mmap_rwsem);
+	}
 	return 0;
 }
 

@@ -281,7 +281,11 @@ void kvm_get_kvm(struct kvm *kvm);
 bool kvm_get_kvm_safe(struct kvm *kvm);
 void kvm_put_kvm(struct kvm *kvm);
 void kvm_destroy_vm(struct kvm *kvm);
-/* Model hook: called with the VM just before it is freed (backend checks). */
+/*
+ * Model hooks: mmu_notifier_register() at creation (0 or -errno), and the
+ * unregistration just before the VM is freed (backend checks).
+ */
+extern int (*kvm_create_vm_notify)(struct kvm *kvm);
 extern void (*kvm_destroy_vm_notify)(struct kvm *kvm);
 
 struct kvm_vcpu *kvm_vm_ioctl_create_vcpu(struct kvm *kvm, unsigned long id);

@@ -858,11 +858,20 @@ int kvm_gmem_bind(struct kvm *kvm, struct kvm_memory_slot *slot,
 		WRITE_ONCE(kvm->gmem_in_place, true);
 	}
 
-	/* The kernel ignores a failure here; so does the model (see I-5). */
-	xa_store_range(&f->bindings, start, end - 1, slot, GFP_KERNEL);
+	/*
+	 * The store allocates xarray nodes and can fail.  Mainline ignores
+	 * that, leaving a slot whose file release never finds it (its
+	 * gmem.file dangles once the file is freed: I-5/I-6, found by
+	 * model_fuzz with fail_alloc); as the posted fix does, undo the
+	 * partial store and the slot's side, and fail the bind.
+	 */
+	r = xa_err(xa_store_range(&f->bindings, start, end - 1, slot, GFP_KERNEL));
+	if (r) {
+		xa_store_range(&f->bindings, start, end - 1, NULL, GFP_KERNEL);
+		WRITE_ONCE(slot->gmem.file, NULL);
+		slot->flags &= ~(KVM_MEMSLOT_GMEM_ONLY | KVM_MEMSLOT_GMEM_IN_PLACE);
+	}
 	filemap_invalidate_unlock(inode->i_mapping);
-
-	r = 0;
 err:
 	fput(file);
 	return r;

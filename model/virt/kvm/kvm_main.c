@@ -18,6 +18,7 @@
 
 #include "kvm_mm.h"
 
+int (*kvm_create_vm_notify)(struct kvm *kvm);
 void (*kvm_destroy_vm_notify)(struct kvm *kvm);
 
 /**
@@ -71,11 +72,25 @@ struct kvm *kvm_create_vm(unsigned long type, int profile)
 	if (r)
 		goto out_cleanup_srcu;
 
+	/*
+	 * kvm_init_mmu_notifier(): the backend's hook is
+	 * mmu_notifier_register().  Here, before the VM has an fd, as in the
+	 * kernel: registered after KVM_CREATE_VM returned, a VM whose fd a
+	 * racing close() released was registered freed (found by model_fuzz).
+	 */
+	if (kvm_create_vm_notify) {
+		r = kvm_create_vm_notify(kvm);
+		if (r)
+			goto out_destroy_arch;
+	}
+
 	/* kvm_arch_nr_memslot_as_ids(): SMM only without protected state. */
 	kvm->nr_memslot_as_ids = kvm->arch.has_protected_state ?
 				 1 : KVM_MAX_NR_ADDRESS_SPACES;
 	return kvm;
 
+out_destroy_arch:
+	kvm_arch_destroy_vm(kvm);
 out_cleanup_srcu:
 	cleanup_srcu_struct(&kvm->srcu);
 out_free_kvm:

@@ -80,17 +80,51 @@ static void model_report_sink(enum shim_report_kind kind, const char *msg,
 	model_violation(b, shim_report_name(kind), "%s at %s:%d", msg, file, line);
 }
 
+/*
+ * mmu_notifier_register() from kvm_create_vm(), before the VM has an fd:
+ * a close() racing KVM_CREATE_VM can then only destroy a registered VM.
+ * With every invalidation excluded (mm_take_all_locks), so the VM sees
+ * whole start/end pairs.
+ */
+static int model_create_vm_notify(struct kvm *kvm)
+{
+	struct gmem_backend *b = model_cur;
+	bool registered;
+
+	if (!b)
+		return 0;
+	kvm->model_bugs = b->zoo;
+	kvm->arch.defects |= b->zoo_x86;
+	down_write(&b->mn_all_locks);
+	model_lock(b);
+	if (b->nvms == b->capvms) {
+		int cap = b->capvms ? b->capvms * 2 : 8;
+		struct kvm **vms = realloc(b->vms, cap * sizeof(*vms));
+
+		if (vms) {
+			b->vms = vms;
+			b->capvms = cap;
+		}
+	}
+	registered = b->nvms < b->capvms;
+	if (registered) {
+		kvm->sim_id = b->next_vm_id++;
+		kvm->sim_private = b;
+		b->vms[b->nvms++] = kvm;
+	}
+	model_unlock(b);
+	up_write(&b->mn_all_locks);
+	/* As KVM_CREATE_VM when registration cannot allocate. */
+	return registered ? 0 : -ENOMEM;
+}
+
 static void model_destroy_vm_notify(struct kvm *kvm)
 {
 	struct gmem_backend *b = model_cur;
 	bool found = false;
 	int i;
 
-	/*
-	 * KVM_CREATE_VM whose fd could not be installed destroys the VM
-	 * before model_op_vm_create() registered it (sim_private is still
-	 * NULL): not a double free (found by model_fuzz).
-	 */
+	/* A VM of no world, or of another one: never registered here. */
 	if (!b || kvm->sim_private != b)
 		return;
 	/*
@@ -320,6 +354,8 @@ static void model_enter(struct gmem_backend *b)
 	 * setting serves every world; written only when they differ (worker
 	 * threads of one world would otherwise race on the store).
 	 */
+	if (__atomic_load_n(&kvm_create_vm_notify, __ATOMIC_RELAXED) != model_create_vm_notify)
+		__atomic_store_n(&kvm_create_vm_notify, model_create_vm_notify, __ATOMIC_RELAXED);
 	if (__atomic_load_n(&kvm_destroy_vm_notify, __ATOMIC_RELAXED) != model_destroy_vm_notify)
 		__atomic_store_n(&kvm_destroy_vm_notify, model_destroy_vm_notify, __ATOMIC_RELAXED);
 	/*
@@ -788,44 +824,9 @@ static void model_call(struct gmem_backend *b, int tid, const struct trace_call 
 void model_op_vm_create(struct gmem_backend *b, const struct trace_call *c,
 			struct trace_result *r)
 {
+	/* kvm_create_vm() registers the VM (model_create_vm_notify()). */
 	long fd = kvm_dev_ioctl_create_vm(arg_val(b, c, 0), b->profile);
-	bool registered;
 
-	if (fd >= 0) {
-		struct kvm *kvm = kvm_file_to_vm(files_lookup(&b->files, fd));
-
-		kvm->sim_private = b;
-		kvm->model_bugs = b->zoo;
-		kvm->arch.defects |= b->zoo_x86;
-		/*
-		 * mmu_notifier_register(): with every invalidation excluded
-		 * (mm_take_all_locks), so the VM sees whole start/end pairs.
-		 */
-		down_write(&b->mn_all_locks);
-		model_lock(b);
-		kvm->sim_id = b->next_vm_id++;
-		if (b->nvms == b->capvms) {
-			int cap = b->capvms ? b->capvms * 2 : 8;
-			struct kvm **vms = realloc(b->vms, cap * sizeof(*vms));
-
-			if (vms) {
-				b->vms = vms;
-				b->capvms = cap;
-			}
-		}
-		registered = b->nvms < b->capvms;
-		if (registered)
-			b->vms[b->nvms++] = kvm;
-		else
-			kvm->sim_private = NULL;
-		model_unlock(b);
-		up_write(&b->mn_all_locks);
-		if (!registered) {
-			/* As KVM_CREATE_VM when registration cannot allocate. */
-			close_fd((unsigned int)fd);
-			fd = -ENOMEM;
-		}
-	}
 	bind_fd(b, c, r, fd);
 }
 

@@ -969,9 +969,12 @@ static void op_host_pin(struct gmem_backend *b, const struct trace_call *c,
 		return;
 	}
 	if (!ret) {
-		b->h[c->bind].kind = MH_PIN;
+		/* Published under the lock op_host_unpin() claims it under. */
+		model_lock(b);
 		b->h[c->bind].pfn = pfn;
 		b->h[c->bind].defined_by = c->op;
+		b->h[c->bind].kind = MH_PIN;
+		model_unlock(b);
 	}
 }
 
@@ -979,13 +982,30 @@ static void op_host_unpin(struct gmem_backend *b, const struct trace_call *c,
 			  struct trace_result *r)
 {
 	struct model_handle *h = model_arg_handle(b, c, 0);
+	unsigned long pfn = 0;
+	bool pinned = false;
 
-	if (!h || h->kind != MH_PIN) {
+	/*
+	 * A pin handle is consumed once, like an fd by close(): claim it
+	 * under the model lock before dropping the pin.  Checked and cleared
+	 * around the folio_put() (a scheduling point), two threads unpinning
+	 * one handle both dropped a reference, freeing a page-cache folio
+	 * (found by model_fuzz); the loser now gets EINVAL.
+	 */
+	if (h) {
+		model_lock(b);
+		if (h->kind == MH_PIN) {
+			pfn = h->pfn;
+			h->kind = MH_NONE;
+			pinned = true;
+		}
+		model_unlock(b);
+	}
+	if (!pinned) {
 		model_res_ret(r, -EINVAL);
 		return;
 	}
-	unpin_user_pfn_model(h->pfn);
-	h->kind = MH_NONE;
+	unpin_user_pfn_model(pfn);
 	model_res_ret(r, 0);
 }
 
