@@ -266,7 +266,19 @@ static bool grant(struct sim_exec *x, struct sim_thread *t)
 
 	sim_log_event(x, t->tid, op, t->pend.obj, t->pend.site, NULL);
 	x->step++;
-	x->yielding &= 1ull << t->tid;
+	/*
+	 * A spinner waits until every thread that could run when it spun
+	 * has taken a step (a fair yield): with only "any step by another
+	 * thread" two spinners would release each other forever while the
+	 * thread they both wait for never ran.
+	 */
+	for (uint64_t m = x->yielding & ~(1ull << t->tid); m; m &= m - 1) {
+		struct sim_thread *u = &x->th[__builtin_ctzll(m)];
+
+		u->owe &= ~(1ull << t->tid);
+		if (!(u->owe & x->runnable))
+			x->yielding &= ~(1ull << u->tid);
+	}
 	if (op == SHIM_OP_SPIN) {
 		if (++x->spin_streak >= x->spin_limit) {
 			char *m = sim_fmt("T%d spun %u times at %s with no other progress",
@@ -301,6 +313,13 @@ static struct sim_thread *choose(struct sim_exec *x, struct sim_thread *me)
 				  me ? me->pend.site : NULL);
 		end_run(x, SIM_STEP_BUDGET, NULL);
 		return NULL;
+	}
+	/* A thread owed a step blocked or ended: it no longer holds anyone back. */
+	for (uint64_t m = x->yielding; m; m &= m - 1) {
+		struct sim_thread *u = &x->th[__builtin_ctzll(m)];
+
+		if (!(u->owe & x->runnable))
+			x->yielding &= ~(1ull << u->tid);
 	}
 	cand = x->runnable & ~x->yielding;
 	if (!cand)
@@ -381,8 +400,11 @@ static void op_point(enum shim_op op, const void *obj, const char *site)
 	me->pend.op = op;
 	me->pend.obj = sim_objmap_get(&x->w->objs, obj);
 	me->pend.site = site;
-	if (op == SHIM_OP_SPIN)
-		x->yielding |= 1ull << me->tid;
+	if (op == SHIM_OP_SPIN) {
+		me->owe = x->runnable & ~(1ull << me->tid);
+		if (me->owe)
+			x->yielding |= 1ull << me->tid;
+	}
 	reschedule(x, me);
 }
 

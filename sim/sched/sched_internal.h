@@ -27,6 +27,7 @@ struct sim_thread {
 	int tid;
 	enum sim_tstate state;
 	struct sim_pend pend;
+	uint64_t owe;			/* spun: threads to let step first */
 	const void *wait_obj;
 	char name[8];
 	/* fiber executor */
@@ -134,7 +135,7 @@ struct sim_exec {
 	int n;
 	struct sim_thread *cur;
 	uint64_t runnable;		/* bitmask of SIM_T_RUNNABLE threads */
-	uint64_t yielding;		/* spun, not picked while others can run */
+	uint64_t yielding;		/* spun, not picked while a thread it owes can run */
 	uint64_t blocked;		/* threads parked in ->block() (a superset of SIM_T_BLOCKED) */
 	uint64_t step;
 	uint64_t step_budget;
