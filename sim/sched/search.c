@@ -21,7 +21,7 @@
 
 #include "sched_internal.h"
 
-#define PCT_CALIBRATION 8
+#define PCT_CALIBRATION 2
 
 struct search {
 	const struct sim_program *p;
