@@ -11,7 +11,7 @@
 #  4. the unit tests of the release build under Valgrind
 #     (tools/valgrind-unit.sh);
 #  5. a 60-second smoke run of every fuzz target (tools/fuzz/smoke.sh
-#     prints inputs/s).
+#     prints inputs/s and lists new findings).
 # Each phase prints its wall time; the whole run is meant to stay well
 # under 15 minutes on a 2-core machine.
 set -euo pipefail
@@ -53,5 +53,8 @@ VALGRIND_BUILD=build/release tools/valgrind-unit.sh
 phase "valgrind unit tests (release build)"
 
 t1=$SECONDS
-tools/fuzz/smoke.sh 60
+# Crashes the fuzzers find are listed for triage, not fatal here: a find
+# is a model bug to settle, not a regression of this change (the committed
+# regressions run in CTest, model_fuzz_corpus).
+SMOKE_FINDINGS=report tools/fuzz/smoke.sh 60
 phase "fuzz smoke"

@@ -23,6 +23,14 @@
 # model_fuzz then model_fuzz_afl, so the whole run takes about 3 x SECONDS
 # plus the builds (2 x SECONDS without /dev/kvm).
 #
+# SMOKE_FINDINGS=report (tools/test.sh, CI): a target that finds a crashing
+# input (libFuzzer wrote a test unit, AFL++ saved a crash) is listed under
+# "new findings" with the file to triage, and does not fail the run; a
+# build failure, a target that cannot start or runs no input, and the rate
+# threshold still fail it.  Default (fail): any crash fails the run.  The
+# engines run with a fixed seed (-seed=1, afl-fuzz -s 1), so a finding
+# reproduces from the same corpus and binary.
+#
 # Two rates per target: "inputs/s" is the engine's own figure (libFuzzer's
 # average_exec_per_sec, AFL's execs_per_sec: inputs per wall-clock second,
 # which drops when the machine is shared), "per CPU s" is inputs per second
@@ -44,7 +52,12 @@ targets=${TARGETS:-$all_targets}
 min_rate=${SMOKE_MIN_MODEL_RATE:-0}
 goal_rate=10000		# issue 6: inputs/s of the model target's fast lane
 out=$build/smoke
+findings=${SMOKE_FINDINGS:-fail}
 
+case $findings in
+fail|report) ;;
+*) echo "smoke.sh: SMOKE_FINDINGS must be fail or report, got '$findings'" >&2; exit 2 ;;
+esac
 case $secs in
 ''|*[!0-9]*|0) echo "smoke.sh: SECONDS must be a positive integer, got '$secs'" >&2; exit 2 ;;
 esac
@@ -133,7 +146,7 @@ run_libfuzzer() {
 	work=$(mktemp -d)
 	log=$out/$t.log
 	# shellcheck disable=SC2046
-	{ time "$(bin_of "$t")" $(args_of "$t") -max_total_time="$secs" -timeout=10 \
+	{ time "$(bin_of "$t")" $(args_of "$t") -seed=1 -max_total_time="$secs" -timeout=10 \
 		-rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$out/$t-" \
 		"$work" "$(corpus_of "$t")" >"$log" 2>&1 || rc=$?; } 2>"$out/$t.cpu"
 	rm -rf "$work"
@@ -148,7 +161,11 @@ run_libfuzzer() {
 			     "${rate:-0} inputs/s (${crate} per CPU s) until then; see $log"
 			grep -m8 -E "^violation at|ERROR|SUMMARY|Test unit written|leak" "$log" || true
 		} >"$out/$t.result"
-		echo fail >"$out/$t.fail"
+		if [ "$findings" = report ] && grep -q "Test unit written to" "$log"; then
+			grep -m1 -o "Test unit written to .*" "$log" >"$out/$t.finding"
+		else
+			echo fail >"$out/$t.fail"
+		fi
 		return
 	fi
 	echo "$t: ${execs:-0} inputs in ${secs}s, ${rate:-0} inputs/s (${crate} per CPU s)" \
@@ -166,7 +183,7 @@ run_afl() {
 	work=$(mktemp -d)
 	{ time env AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
 		AFL_NO_UI=1 AFL_NO_AFFINITY=1 AFL_BENCH_UNTIL_CRASH=1 \
-		timeout $((secs + 60)) afl-fuzz -V "$secs" -t 10000 \
+		timeout $((secs + 60)) afl-fuzz -s 1 -V "$secs" -t 10000 \
 		-i "$(corpus_of $t)" -o "$work" -- "$build-afl/tools/model_fuzz_afl" \
 		>"$out/$t.log" 2>&1 || rc=$?; } 2>"$out/$t.cpu"
 	stats=$work/default/fuzzer_stats
@@ -180,7 +197,12 @@ run_afl() {
 			tail -5 "$out/$t.log"
 		} >"$out/$t.result"
 		cp -r "$work/default/crashes" "$out/$t-crashes" 2>/dev/null || true
-		echo fail >"$out/$t.fail"
+		if [ "$findings" = report ] && [ "$rc" -eq 0 ] && [ "$crashes" -ne 0 ] &&
+		   [ "${execs:-0}" -gt 0 ]; then
+			echo "AFL++ crash inputs in $out/$t-crashes" >"$out/$t.finding"
+		else
+			echo fail >"$out/$t.fail"
+		fi
 	else
 		echo "$t: ${execs} inputs in ${secs}s, ${rate%.*} inputs/s (${crate} per CPU s)" \
 			>"$out/$t.result"
@@ -214,12 +236,22 @@ rate_target=model_fuzz_fast
 want model_fuzz_fast || rate_target=model_fuzz
 
 status=0
+nfind=0
 echo "==== fuzz smoke summary: ${secs} s per target ===="
 for t in $all_targets; do
 	want "$t" || continue
 	cat "$out/$t.result"
 	[ -e "$out/$t.fail" ] && status=1
+	[ -e "$out/$t.finding" ] && nfind=$((nfind + 1))
 done
+if [ "$nfind" -gt 0 ]; then
+	echo "new findings ($nfind target(s); SMOKE_FINDINGS=report: listed, not fatal):"
+	for t in $all_targets; do
+		[ -e "$out/$t.finding" ] && echo "  $t: $(cat "$out/$t.finding")"
+	done
+	echo "  triage: build/dev/tools/model_fuzz_replay --print FILE; minimise with" \
+	     "tools/fuzz/reduce.py; commit to tests/fuzz/regressions/ or tests/fuzz/open/"
+fi
 if want "$rate_target"; then
 	rate=$(cat "$out/$rate_target.rate" 2>/dev/null || echo 0)
 	if [ "$rate" -ge "$goal_rate" ]; then
