@@ -123,28 +123,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 #ifdef DIFF_FUZZ_REPLAY
 static int nfiles;
 
-static uint8_t *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf = NULL;
-	long n;
-
-	if (!f) {
-		perror(path);
-		return NULL;
-	}
-	if (!fseek(f, 0, SEEK_END) && (n = ftell(f)) >= 0 && !fseek(f, 0, SEEK_SET)) {
-		buf = malloc(n ? n : 1);
-		if (buf && fread(buf, 1, n, f) != (size_t)n) {
-			free(buf);
-			buf = NULL;
-		}
-		*len = n;
-	}
-	fclose(f);
-	return buf;
-}
-
 static int replay_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
 {
 	uint8_t *buf;
@@ -152,7 +130,7 @@ static int replay_one(const char *path, const struct stat *st, int type, struct 
 
 	if (type != FTW_F || path[ftw->base] == '.')
 		return 0;
-	buf = slurp(path, &len);
+	buf = fuzz_slurp(path, &len);
 	if (!buf)
 		return 1;
 	gmemsim_fuzz_diff(buf, len);
@@ -167,7 +145,7 @@ int main(int argc, char **argv)
 
 	if (argc == 3 && !strcmp(argv[1], "--print")) {
 		size_t len;
-		uint8_t *buf = slurp(argv[2], &len);
+		uint8_t *buf = fuzz_slurp(argv[2], &len);
 
 		if (!buf)
 			return 2;

@@ -11,6 +11,7 @@
  * GMEMSIM_FUZZ_LOG=1 in the environment: a failing run is run again with
  * its event log kept, and the log is printed with the report.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -97,4 +98,29 @@ bool fuzz_run_model(const struct trace *t, const char *schedule, bool expectatio
 	sim_result_free(&r);
 	sim_strategy_free(s);
 	return ok;
+}
+
+uint8_t *fuzz_slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *buf = NULL;
+	long n;
+
+	if (!f) {
+		perror(path);
+		return NULL;
+	}
+	if (!fseek(f, 0, SEEK_END) && (n = ftell(f)) >= 0 && !fseek(f, 0, SEEK_SET)) {
+		buf = malloc(n + 1);
+		if (buf && fread(buf, 1, n, f) != (size_t)n) {
+			free(buf);
+			buf = NULL;
+		}
+		if (buf) {
+			buf[n] = 0;
+			*len = n;
+		}
+	}
+	fclose(f);
+	return buf;
 }

@@ -37,4 +37,11 @@ bool fuzz_run_model(const struct trace *t, const char *schedule, bool expectatio
 void fuzz_print_case(const struct trace *t, const char *schedule, const char *comment,
 		     FILE *out);
 
+/*
+ * Read the whole file @path into a malloc'ed buffer with a NUL after its
+ * *@len bytes (so text inputs can be parsed in place).  Return: the
+ * buffer, or NULL after perror(@path).
+ */
+uint8_t *fuzz_slurp(const char *path, size_t *len);
+
 #endif /* GMEMSIM_FUZZ_RUN_H */

@@ -106,31 +106,6 @@ static bool ends_with(const char *s, const char *suffix)
 	return n >= m && !strcmp(s + n - m, suffix);
 }
 
-static uint8_t *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf = NULL;
-	long n;
-
-	if (!f) {
-		perror(path);
-		return NULL;
-	}
-	if (!fseek(f, 0, SEEK_END) && (n = ftell(f)) >= 0 && !fseek(f, 0, SEEK_SET)) {
-		buf = malloc(n + 1);
-		if (buf && fread(buf, 1, n, f) != (size_t)n) {
-			free(buf);
-			buf = NULL;
-		}
-		if (buf) {
-			buf[n] = 0;
-			*len = n;
-		}
-	}
-	fclose(f);
-	return buf;
-}
-
 /*
  * A regression trace: the trace itself, its schedule from the
  * "# fuzz-schedule:" line, every violation (expectations too) a failure.
@@ -145,7 +120,7 @@ static bool run_regression(const char *path, struct fuzz_run_result *res)
 	size_t len;
 	bool ok;
 
-	text = slurp(path, &len);
+	text = fuzz_slurp(path, &len);
 	if (!text)
 		return false;
 	p = strstr((char *)text, FUZZ_SCHEDULE_TAG);
@@ -214,7 +189,7 @@ static bool run_one(const char *path, struct fuzz_run_result *res, uint64_t *ns)
 		*ns = now_ns() - t0;
 		return ok;
 	}
-	buf = slurp(path, &len);
+	buf = fuzz_slurp(path, &len);
 	if (!buf)
 		return false;
 	t0 = now_ns();
@@ -311,7 +286,7 @@ int main(int argc, char **argv)
 
 	if (argc == 3 && !strcmp(argv[1], "--print")) {
 		size_t len;
-		uint8_t *buf = slurp(argv[2], &len);
+		uint8_t *buf = fuzz_slurp(argv[2], &len);
 
 		if (!buf)
 			return 2;
