@@ -192,6 +192,21 @@ struct trace_call {
 	int line;		/* source line, for messages */
 };
 
+/*
+ * trace_call_init - a call built in C rather than parsed (benchmarks):
+ * argument i is handle v[i] if is_h[i], else the number v[i].
+ */
+static inline void trace_call_init(struct trace_call *c, enum trace_op op, int bind,
+				   int nargs, const int *is_h, const uint64_t *v)
+{
+	*c = (struct trace_call){ .op = op, .nargs = nargs, .bind = bind };
+	for (int i = 0; i < nargs; i++) {
+		c->args[i].is_handle = is_h[i];
+		c->args[i].handle = is_h[i] ? (int)v[i] : 0;
+		c->args[i].value = is_h[i] ? 0 : v[i];
+	}
+}
+
 struct trace_handle {
 	char name[32];
 	enum trace_op defined_by;

@@ -87,17 +87,8 @@ static struct trace_result call(struct bench *b, enum trace_op op, int bind, boo
 				int nargs, const int *h, const uint64_t *v)
 {
 	struct trace_call c;
-	int i;
 
-	memset(&c, 0, sizeof(c));
-	c.op = op;
-	c.nargs = nargs;
-	c.bind = bind;
-	for (i = 0; i < nargs; i++) {
-		c.args[i].is_handle = h[i];
-		c.args[i].handle = h[i] ? (int)v[i] : 0;
-		c.args[i].value = h[i] ? 0 : v[i];
-	}
+	trace_call_init(&c, op, bind, nargs, h, v);
 	b->ops->call(b->b, -1, &c, &b->r);
 	if (b->r.kind != TRES_OK && !soft) {
 		fprintf(stderr, "conversion_bench: %s failed (kind %d, err %d)\n",
