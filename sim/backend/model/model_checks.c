@@ -71,6 +71,7 @@ struct model_shadow {
 	struct shadow_ent *tab;
 	size_t cap, used;
 	struct shadow_discard discards[SHADOW_DISCARDS];
+	int discards_untracked;	/* in flight without a slot: any page may be hit */
 	u64 last_seq[MODEL_MAX_VMS * 4];
 };
 
@@ -204,6 +205,8 @@ static bool shadow_in_discard(struct model_shadow *s, u64 ino, u64 index)
 {
 	int i;
 
+	if (s->discards_untracked)
+		return true;
 	for (i = 0; i < SHADOW_DISCARDS; i++) {
 		struct shadow_discard *d = &s->discards[i];
 
@@ -286,16 +289,18 @@ void model_shadow_write_end(struct gmem_backend *b, unsigned long pfn,
  * @end: page index after the last
  *
  * Context: b->lock held.
+ * Return: the discard's slot, to hand to model_shadow_discard_end(); -1 if
+ * none was free (every page then stays un-narrowed until that end).
  */
-void model_shadow_discard_begin(struct gmem_backend *b, unsigned long ino,
-				unsigned long start, unsigned long end)
+int model_shadow_discard_begin(struct gmem_backend *b, unsigned long ino,
+			       unsigned long start, unsigned long end)
 {
 	struct model_shadow *s = b->shadow;
 	int i, slot = -1;
 	size_t j;
 
 	if (!s)
-		return;
+		return -1;
 	ino++;
 	for (i = 0; i < SHADOW_DISCARDS; i++) {
 		if (!s->discards[i].active) {
@@ -304,6 +309,9 @@ void model_shadow_discard_begin(struct gmem_backend *b, unsigned long ino,
 			break;
 		}
 	}
+	/* Out of slots: pages first seen during this discard must not narrow. */
+	if (slot < 0)
+		s->discards_untracked++;
 	for (j = 0; j < s->cap; j++) {
 		struct shadow_ent *e = &s->tab[j];
 
@@ -316,43 +324,47 @@ void model_shadow_discard_begin(struct gmem_backend *b, unsigned long ino,
 			e->discards |= 1U << slot;
 		shadow_add(e, 0);
 	}
+	return slot;
 }
 
 /**
- * model_shadow_discard_end() - the discard is done; pages of [@start, @end)
- * without a racing update now read zero.
+ * model_shadow_discard_end() - the discard that model_shadow_discard_begin()
+ * gave @slot is done; pages of its range below @end without a racing update
+ * now read zero.
  * @b: the world
- * @ino: inode number
- * @start: first page index of the discard
- * @end: page index after the last actually discarded (@start if it failed)
+ * @slot: what model_shadow_discard_begin() returned
+ * @end: page index after the last actually discarded (the range's start if
+ *	the discard failed)
+ *
+ * The slot, not (inode, start), names the discard: two discards of one
+ * file may start at the same page (a MADV_REMOVE of the first page racing
+ * one of the whole file), and ending the wrong one would narrow the pages
+ * the other is still punching.
  *
  * Context: b->lock held.
  */
-void model_shadow_discard_end(struct gmem_backend *b, unsigned long ino,
-			      unsigned long start, unsigned long end)
+void model_shadow_discard_end(struct gmem_backend *b, int slot, unsigned long end)
 {
 	struct model_shadow *s = b->shadow;
 	struct shadow_discard d;
 	size_t j;
-	int i;
 
 	if (!s)
 		return;
-	ino++;
-	for (i = 0; i < SHADOW_DISCARDS; i++)
-		if (s->discards[i].active && s->discards[i].ino == ino &&
-		    s->discards[i].start == start)
-			break;
-	if (i == SHADOW_DISCARDS)
+	if (slot < 0 || slot >= SHADOW_DISCARDS) {
+		s->discards_untracked--;
 		return;
-	d = s->discards[i];
-	s->discards[i].active = false;
+	}
+	if (!s->discards[slot].active)
+		return;
+	d = s->discards[slot];
+	s->discards[slot].active = false;
 	for (j = 0; j < s->cap; j++) {
 		struct shadow_ent *e = &s->tab[j];
 
-		if (e->ino != ino || e->index < d.start || e->index >= d.end)
+		if (e->ino != d.ino || e->index < d.start || e->index >= d.end)
 			continue;
-		e->discards &= ~(1U << i);
+		e->discards &= ~(1U << slot);
 		/* Pages written during the discard keep both values. */
 		if (!e->overlap && e->index < end)
 			shadow_set_only(e, 0);

@@ -148,11 +148,13 @@ void model_shadow_write_begin(struct gmem_backend *b, unsigned long pfn,
 			      unsigned int off, unsigned int len, int byte);
 void model_shadow_write_end(struct gmem_backend *b, unsigned long pfn,
 			    unsigned int off, unsigned int len, int byte);
-/* File pages [start, end) of @ino are being discarded (punch) / done. */
-void model_shadow_discard_begin(struct gmem_backend *b, unsigned long ino,
-				unsigned long start, unsigned long end);
-void model_shadow_discard_end(struct gmem_backend *b, unsigned long ino,
-			      unsigned long start, unsigned long end);
+/*
+ * File pages [start, end) of @ino are being discarded (punch); begin's
+ * return names the discard to its end.
+ */
+int model_shadow_discard_begin(struct gmem_backend *b, unsigned long ino,
+			       unsigned long start, unsigned long end);
+void model_shadow_discard_end(struct gmem_backend *b, int slot, unsigned long end);
 /* Check a read of @value from [off, off + len) of @pfn; @who names the path. */
 void model_shadow_check_read(struct gmem_backend *b, unsigned long pfn,
 			     unsigned int off, unsigned int len, int value,
