@@ -5,6 +5,12 @@
 #                        inputs, minimised with -merge=1) and the regression
 #                        traces tests/fuzz/regressions/*.trace; each input
 #                        twice, and again in reverse order (determinism)
+#   model_fuzz_known     the known findings tests/fuzz/known/*.trace: kernel
+#                        behaviour the model reproduces (docs/findings.md);
+#                        each must fail with exactly the checkers of its
+#                        "# fuzz-expect:" line (twice, same hash)
+#   model_fuzz_known_selftest  that mode can fail: a clean trace and a wrong
+#                        checker, written into the build dir, must exit 1
 #   diff_fuzz_corpus     model vs /dev/kvm over tests/fuzz/diff_corpus
 #                        (label kvm too; skipped without /dev/kvm)
 #   diff_fuzz_corpus_model  the same decoded traces on the model alone,
@@ -18,6 +24,17 @@ add_test(NAME model_fuzz_corpus
          COMMAND model_fuzz_replay ${PROJECT_SOURCE_DIR}/tests/fuzz/corpus
                  ${PROJECT_SOURCE_DIR}/tests/fuzz/regressions)
 set_tests_properties(model_fuzz_corpus PROPERTIES LABELS fuzz TIMEOUT 300)
+
+add_test(NAME model_fuzz_known
+         COMMAND model_fuzz_replay ${PROJECT_SOURCE_DIR}/tests/fuzz/known)
+set_tests_properties(model_fuzz_known PROPERTIES LABELS fuzz TIMEOUT 120)
+
+add_test(NAME model_fuzz_known_selftest
+         COMMAND ${CMAKE_COMMAND} -DREPLAY=$<TARGET_FILE:model_fuzz_replay>
+                 -DSRC=${PROJECT_SOURCE_DIR}
+                 -DWORK=${CMAKE_CURRENT_BINARY_DIR}/model_fuzz_known_selftest
+                 -P ${PROJECT_SOURCE_DIR}/tests/fuzz/known_selftest.cmake)
+set_tests_properties(model_fuzz_known_selftest PROPERTIES LABELS fuzz TIMEOUT 120)
 
 add_test(NAME diff_fuzz_corpus
          COMMAND diff_fuzz_replay ${PROJECT_SOURCE_DIR}/tests/fuzz/diff_corpus)

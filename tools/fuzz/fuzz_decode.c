@@ -342,12 +342,13 @@ static uint64_t slot_id(struct dec *d)
 }
 
 /*
- * Open finding (tests/fuzz/open/tdx-mmap-gmem-shared-punch.trace): on a
+ * Known finding (tests/fuzz/known/tdx-mmap-gmem-shared-punch.trace): on a
  * mirrored-root VM (TDX) an MMAP gmem without INIT_SHARED makes its slot
  * GMEM_ONLY, a shared fault maps it with a shared SPTE, and punch-hole zaps
- * with the PRIVATE filter only: the stale-mapping checker fires.  Until it
- * is settled, TDX VMs get no such gmem here (the setup skeleton's VM is the
- * only TDX VM: vm_create() in calls draws no TDX).
+ * with the PRIVATE filter only: the stale-mapping checker fires (kernel
+ * behaviour, docs/findings.md F-2).  TDX VMs get no such gmem here (the
+ * setup skeleton's VM is the only TDX VM: vm_create() in calls draws no
+ * TDX).
  */
 static uint64_t tdx_gmem_flags(uint64_t f)
 {
@@ -602,7 +603,7 @@ static const enum trace_op model_ops[] = {
 
 /*
  * Not drawn: memory_failure.  With a gmem page mapped it reports the
- * lockdep cycle of tests/fuzz/open/memory-failure-lock-order.trace (folio
+ * lockdep cycle of tests/fuzz/known/memory-failure-lock-order.trace (folio
  * lock vs the gmem invalidate lock, the kernel's own ordering:
  * docs/findings.md F-1), so every input reaching it would stop the fuzzer
  * there.

@@ -43,6 +43,26 @@ static bool run_passed(const struct sim_result *r, bool expectations)
 	return true;
 }
 
+static void fill_result(struct fuzz_run_result *res, const struct sim_result *r)
+{
+	size_t i;
+	int j;
+
+	res->hash = r->hash;
+	res->steps = r->steps;
+	res->outcome = r->outcome;
+	res->nchecker = 0;
+	for (i = 0; i < r->nv; i++) {
+		const char *c = r->v[i].checker ? r->v[i].checker : "?";
+
+		for (j = 0; j < res->nchecker; j++)
+			if (!strcmp(res->checker[j], c))
+				break;
+		if (j == res->nchecker && j < FUZZ_RUN_MAX_CHECKERS)
+			snprintf(res->checker[res->nchecker++], sizeof(res->checker[0]), "%s", c);
+	}
+}
+
 void fuzz_print_case(const struct trace *t, const char *schedule, const char *comment,
 		     FILE *out)
 {
@@ -91,10 +111,8 @@ bool fuzz_run_model(const struct trace *t, const char *schedule, bool expectatio
 		fprintf(out, "---- the trace (paste into tests/fuzz/regressions/NAME.trace) ----\n");
 		fuzz_print_case(t, schedule, NULL, out);
 	}
-	if (res) {
-		res->hash = r.hash;
-		res->steps = r.steps;
-	}
+	if (res)
+		fill_result(res, &r);
 	sim_result_free(&r);
 	sim_strategy_free(s);
 	return ok;

@@ -22,12 +22,19 @@
  * overrun; violations of the "expectation" checker count only when
  * @expectations (decoded inputs carry none; regression traces may).
  * On failure the result, the trace and its schedule go to @out.
- * *@res (may be NULL) gets the run's event-log hash and step count.
+ * *@res (may be NULL) gets the run's event-log hash, step count, outcome
+ * and the checkers that reported.
  * Return: true if the run passed.
  */
+#define FUZZ_RUN_MAX_CHECKERS	8
+
 struct fuzz_run_result {
 	uint64_t hash;		/* the run's event-log hash (determinism checks) */
 	uint64_t steps;		/* scheduler steps the run took (cost) */
+	int outcome;		/* enum sim_outcome */
+	/* The distinct checkers that reported, in report order (known findings). */
+	int nchecker;
+	char checker[FUZZ_RUN_MAX_CHECKERS][32];
 };
 
 bool fuzz_run_model(const struct trace *t, const char *schedule, bool expectations,

@@ -17,6 +17,9 @@
  *                      raw inputs through gmemsim_fuzz_model(), *.trace
  *                      files (regressions) as traces with the schedule of
  *                      their "# fuzz-schedule:" line, expectations checked.
+ *                      A trace with a "# fuzz-expect: CHECKER..." line (a
+ *                      known finding, tests/fuzz/known/) passes iff its run
+ *                      reports violations of exactly those checkers.
  *                      Each input runs twice and must hash the same.
  */
 #include <ftw.h>
@@ -86,8 +89,11 @@ int main(void)
 #endif /* MODEL_FUZZ_AFL */
 
 #ifdef MODEL_FUZZ_REPLAY
+#include <strings.h>
 #include <sys/resource.h>
 #include <time.h>
+
+#include "sched/sched.h"
 
 #define MAX_INPUTS	4096
 
@@ -99,6 +105,19 @@ static struct input {
 } inputs[MAX_INPUTS];
 static int ninputs, nregressions;
 
+/*
+ * The comment line of a known finding (tests/fuzz/known/): the checkers
+ * that must report, separated by spaces or commas, as sim_result_print()
+ * names them ("LOCKDEP", "stale-mapping", ...; case does not matter).
+ */
+#define FUZZ_EXPECT_TAG		"# fuzz-expect:"
+#define FUZZ_EXPECT_MAX		8
+
+/* --ignore-expect: run known findings as plain regressions (triage, reduce.py). */
+static bool ignore_expect;
+/* Inputs whose trace carries FUZZ_EXPECT_TAG (counted while collecting). */
+static int nexpected;
+
 static bool ends_with(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), m = strlen(suffix);
@@ -106,17 +125,142 @@ static bool ends_with(const char *s, const char *suffix)
 	return n >= m && !strcmp(s + n - m, suffix);
 }
 
+/* The FUZZ_EXPECT_TAG line of @text (at the start of a line), or NULL. */
+static const char *find_expect(const char *text)
+{
+	const char *p = text;
+
+	while ((p = strstr(p, FUZZ_EXPECT_TAG))) {
+		if (p == text || p[-1] == '\n')
+			return p + strlen(FUZZ_EXPECT_TAG);
+		p++;
+	}
+	return NULL;
+}
+
+struct expect {
+	int n;
+	char name[FUZZ_EXPECT_MAX][64];
+};
+
+/* Add @name (@len chars) to @e unless there already; false if @e is full. */
+static bool expect_add(struct expect *e, const char *name, size_t len)
+{
+	int i;
+
+	if (len >= sizeof(e->name[0]))
+		len = sizeof(e->name[0]) - 1;
+	for (i = 0; i < e->n; i++)
+		if (strlen(e->name[i]) == len && !strncasecmp(e->name[i], name, len))
+			return true;
+	if (e->n == FUZZ_EXPECT_MAX)
+		return false;
+	snprintf(e->name[e->n++], sizeof(e->name[0]), "%.*s", (int)len, name);
+	return true;
+}
+
+static bool expect_has(const struct expect *e, const char *name)
+{
+	int i;
+
+	for (i = 0; i < e->n; i++)
+		if (!strcasecmp(e->name[i], name))
+			return true;
+	return false;
+}
+
+static void expect_print(const struct expect *e, FILE *f)
+{
+	int i;
+
+	for (i = 0; i < e->n; i++)
+		fprintf(f, "%s%s", i ? " " : "", e->name[i]);
+	if (!e->n)
+		fprintf(f, "(none)");
+}
+
+/*
+ * Parse the checker list after FUZZ_EXPECT_TAG (up to the end of the line).
+ * Return: false (after a message naming @path) if it is empty or too long.
+ */
+static bool parse_expect(const char *path, const char *p, struct expect *e)
+{
+	size_t n;
+
+	e->n = 0;
+	for (;;) {
+		p += strspn(p, " \t,");
+		n = strcspn(p, " \t,\r\n");
+		if (!n)
+			break;
+		if (!expect_add(e, p, n)) {
+			fprintf(stderr, "%s: " FUZZ_EXPECT_TAG " names more than %d checkers\n",
+				path, FUZZ_EXPECT_MAX);
+			return false;
+		}
+		p += n;
+	}
+	if (!e->n)
+		fprintf(stderr, "%s: " FUZZ_EXPECT_TAG " names no checker\n", path);
+	return e->n > 0;
+}
+
+/*
+ * Judge a known finding's run from its result: it passes iff the outcome is
+ * a checker's (violation, deadlock or livelock) and the checkers that
+ * reported are exactly @want.  @report is what fuzz_run_model() printed
+ * for the run, shown when the judgement fails.
+ */
+static bool judge_expected(const char *path, const struct fuzz_run_result *res,
+			   const char *report, const struct expect *want)
+{
+	struct expect got = { 0 };
+	bool ok;
+	int i;
+
+	if (res->outcome == SIM_OK) {
+		fprintf(stderr, "FAIL %s: expected a violation of ", path);
+		expect_print(want, stderr);
+		fprintf(stderr, " (" FUZZ_EXPECT_TAG " line), but the run was clean: "
+			"the model no longer reproduces this known finding\n");
+		return false;
+	}
+	for (i = 0; i < res->nchecker; i++)
+		expect_add(&got, res->checker[i], strlen(res->checker[i]));
+	ok = res->outcome == SIM_VIOLATION || res->outcome == SIM_DEADLOCK ||
+	     res->outcome == SIM_LIVELOCK;
+	ok = ok && got.n == want->n;
+	for (i = 0; ok && i < got.n; i++)
+		ok = expect_has(want, got.name[i]);
+	if (!ok) {
+		fprintf(stderr, "FAIL %s: expected a violation of exactly ", path);
+		expect_print(want, stderr);
+		fprintf(stderr, " (" FUZZ_EXPECT_TAG " line), but got outcome %s, "
+			"violations of ", sim_outcome_name(res->outcome));
+		expect_print(&got, stderr);
+		fprintf(stderr, "; its report:\n%s", report);
+	}
+	return ok;
+}
+
 /*
  * A regression trace: the trace itself, its schedule from the
  * "# fuzz-schedule:" line, every violation (expectations too) a failure.
+ * With a FUZZ_EXPECT_TAG line (and no --ignore-expect), a known finding:
+ * it must fail, with violations of exactly the checkers that line names.
  */
 static bool run_regression(const char *path, struct fuzz_run_result *res)
 {
 	struct trace_error err;
 	char sched[FUZZ_SCHED_MAX + 64] = "S1:";
+	struct expect want = { 0 };
+	bool expect = false;
+	char *report = NULL;
+	size_t report_len;
 	struct trace *t;
 	const char *p;
 	uint8_t *text;
+	FILE *out;
 	size_t len;
 	bool ok;
 
@@ -128,6 +272,14 @@ static bool run_regression(const char *path, struct fuzz_run_result *res)
 		p += strlen(FUZZ_SCHEDULE_TAG);
 		snprintf(sched, sizeof(sched), "%.*s", (int)strcspn(p, "\r\n"), p);
 	}
+	p = ignore_expect ? NULL : find_expect((char *)text);
+	if (p) {
+		expect = true;
+		if (!parse_expect(path, p, &want)) {
+			free(text);
+			return false;
+		}
+	}
 	free(text);
 	t = calloc(1, sizeof(*t));
 	if (!t)
@@ -137,7 +289,24 @@ static bool run_regression(const char *path, struct fuzz_run_result *res)
 		free(t);
 		return false;
 	}
-	ok = fuzz_run_model(t, sched, true, res, stderr);
+	if (!expect) {
+		ok = fuzz_run_model(t, sched, true, res, stderr);
+	} else {
+		out = open_memstream(&report, &report_len);
+		if (!out) {
+			perror("open_memstream");
+			ok = false;
+		} else {
+			struct fuzz_run_result mine = { 0 };
+
+			if (!res)
+				res = &mine;
+			fuzz_run_model(t, sched, true, res, out);
+			fclose(out);
+			ok = judge_expected(path, res, report ? report : "", &want);
+			free(report);
+		}
+	}
 	trace_free(t);
 	free(t);
 	return ok;
@@ -267,10 +436,13 @@ static long max_rss_kb(void)
 static int usage(void)
 {
 	fprintf(stderr,
-		"usage: model_fuzz_replay [--rounds N] [--stats] PATH...\n"
+		"usage: model_fuzz_replay [--rounds N] [--stats] [--ignore-expect] PATH...\n"
 		"       model_fuzz_replay --print INPUT\n"
 		"Run every input (file, or files under a directory) through the model fuzz\n"
-		"property; *.trace files are regression traces.  --rounds N repeats the whole\n"
+		"property; *.trace files are regression traces.  A trace with a\n"
+		"'" FUZZ_EXPECT_TAG " CHECKER...' line is a known finding: it passes iff its\n"
+		"run reports violations of exactly those checkers (--ignore-expect: run it\n"
+		"as a plain regression, with its report).  --rounds N repeats the whole\n"
 		"set N times and reports the peak RSS after each (state must not grow).\n"
 		"--stats prints the time each input takes (the property alone) and its\n"
 		"distribution.\n"
@@ -308,6 +480,10 @@ int main(int argc, char **argv)
 			stats = true;
 			continue;
 		}
+		if (!strcmp(argv[i], "--ignore-expect")) {
+			ignore_expect = true;
+			continue;
+		}
 		if (argv[i][0] == '-')
 			return usage();
 		if (nftw(argv[i], collect, 16, FTW_PHYS)) {
@@ -318,6 +494,16 @@ int main(int argc, char **argv)
 	if (!ninputs)
 		return usage();
 	qsort(inputs, ninputs, sizeof(inputs[0]), cmp_input);
+	for (i = 0; i < ninputs && !ignore_expect; i++) {
+		size_t len;
+		uint8_t *text;
+
+		if (!ends_with(inputs[i].path, ".trace"))
+			continue;
+		text = fuzz_slurp(inputs[i].path, &len);
+		nexpected += text && find_expect((char *)text);
+		free(text);
+	}
 	for (r = 0; r < rounds; r++) {
 		for (i = 0; i < ninputs; i++) {
 			struct fuzz_run_result res = { 0 };
@@ -366,8 +552,10 @@ int main(int argc, char **argv)
 		print_stats();
 	for (i = 0; i < ninputs; i++)
 		free(inputs[i].path);
-	printf("model_fuzz_replay: %d inputs (%d regression traces) x %ld round%s, %d failure%s\n",
-	       ninputs, nregressions, rounds + 1, rounds ? "s" : "", failed, failed == 1 ? "" : "s");
+	printf("model_fuzz_replay: %d inputs (%d regression traces, %d known findings) "
+	       "x %ld round%s, %d failure%s\n",
+	       ninputs, nregressions, nexpected, rounds + 1, rounds ? "s" : "", failed,
+	       failed == 1 ? "" : "s");
 	return failed ? 1 : 0;
 }
 #endif /* MODEL_FUZZ_REPLAY */

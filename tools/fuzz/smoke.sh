@@ -250,7 +250,7 @@ if [ "$nfind" -gt 0 ]; then
 		[ -e "$out/$t.finding" ] && echo "  $t: $(cat "$out/$t.finding")"
 	done
 	echo "  triage: build/dev/tools/model_fuzz_replay --print FILE; minimise with" \
-	     "tools/fuzz/reduce.py; commit to tests/fuzz/regressions/ or tests/fuzz/open/"
+	     "tools/fuzz/reduce.py; commit to tests/fuzz/regressions/ (or tests/fuzz/known/ if kernel behaviour)"
 fi
 if want "$rate_target"; then
 	rate=$(cat "$out/$rate_target.rate" 2>/dev/null || echo 0)
