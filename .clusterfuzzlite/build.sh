@@ -25,6 +25,16 @@ case "$CFLAGS" in
 *-fsanitize=*address*) CFLAGS="$CFLAGS -DGMEMSIM_ASAN=1" ;;
 esac
 
+# Coverage leaves out what tools/fuzz/coverage_ignorelist.txt names (kernel
+# library code and the simulator around the model) in the model and
+# differential targets; the parser target keeps its own, full coverage.
+ignorelist=$src/tools/fuzz/coverage_ignorelist.txt
+parser_cflags=$CFLAGS
+case "${FUZZING_ENGINE:-libfuzzer}" in
+afl) export AFL_LLVM_DENYLIST=$ignorelist ;;
+*) CFLAGS="$CFLAGS -fsanitize-coverage-ignorelist=$ignorelist" ;;
+esac
+
 # Sanitizers come from $CFLAGS: the project's own GMEMSIM_SANITIZE stays
 # off; -Werror too (the engine's flags are not ours to vet).
 cmake -S "$src" -B "$build" -G Ninja \
@@ -34,7 +44,7 @@ cmake -S "$src" -B "$build" -G Ninja \
 	-DCMAKE_EXE_LINKER_FLAGS="$CFLAGS" \
 	-DGMEMSIM_WERROR=OFF \
 	-DBUILD_TESTING=OFF
-cmake --build "$build" --target gmemsim_fuzz gmemsim_trace
+cmake --build "$build" --target gmemsim_fuzz
 
 # Link each target against the engine.
 libs="$build/tools/libgmemsim_fuzz.a $build/sim/libgmemsim_sim.a \
@@ -46,9 +56,13 @@ for t in model_fuzz diff_fuzz; do
 	$CC $CFLAGS $defs $incs -c "$src/tools/fuzz/$t.c" -o "$work/$t.o"
 	$CXX $CXXFLAGS "$work/$t.o" $LIB_FUZZING_ENGINE $libs -lpthread -o "$OUT/$t"
 done
-$CC $CFLAGS $defs -I"$src/sim" -c "$src/tools/fuzz/parser_fuzz.c" -o "$work/parser_fuzz.o"
-$CXX $CXXFLAGS "$work/parser_fuzz.o" $LIB_FUZZING_ENGINE \
-	"$build"/sim/CMakeFiles/gmemsim_trace.dir/trace/*.o -o "$OUT/parser_fuzz"
+# The parser target: the trace library compiled again, instrumented.
+mkdir -p "$work/parser"
+for f in "$src"/tools/fuzz/parser_fuzz.c "$src"/sim/trace/*.c; do
+	(unset AFL_LLVM_DENYLIST
+	 $CC $parser_cflags $defs -I"$src/sim" -c "$f" -o "$work/parser/$(basename "$f" .c).o")
+done
+$CXX $CXXFLAGS "$work"/parser/*.o $LIB_FUZZING_ENGINE -o "$OUT/parser_fuzz"
 
 # Seed corpora and the dictionary.
 (cd "$src/tests/fuzz/corpus" && zip -q -r "$OUT/model_fuzz_seed_corpus.zip" .)

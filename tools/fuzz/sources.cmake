@@ -46,16 +46,25 @@ target_compile_definitions(diff_fuzz_replay PRIVATE DIFF_FUZZ_REPLAY)
 target_link_libraries(diff_fuzz_replay PRIVATE gmemsim_fuzz)
 
 if(GMEMSIM_FUZZ)
-  # Coverage instrumentation for everything the targets run, so libFuzzer
-  # sees the model's branches, not only the decoder's.  The simulator gets
-  # edge counters only: comparison tracing (trace-cmp) there would cost
-  # about half of every execution, and buys nothing, since the model
-  # compares decoded values, never input bytes (the decoder maps bytes
-  # through menus).  The decoder itself gets the full set.
+  # Coverage instrumentation for the code an input steers: the kernel model
+  # and the backends with their checkers; tools/fuzz/coverage_ignorelist.txt
+  # names what is left out and why.  Edge counters only: comparison
+  # tracing (trace-cmp) would cost about half of every execution and buys
+  # nothing, since the model compares decoded values, never input bytes
+  # (the decoder maps bytes through menus).  The decoder gets the full set,
+  # comparison tracing included, unless GMEMSIM_FUZZ_CMP=OFF (the
+  # fuzz-fast preset: the throughput lane).
+  option(GMEMSIM_FUZZ_CMP "Comparison tracing in the fuzz decoder" ON)
+  set(_fuzz_cov -fsanitize-coverage=inline-8bit-counters,pc-table
+      -fsanitize-coverage-ignorelist=${_fuzz_dir}/coverage_ignorelist.txt)
   foreach(lib gmemsim_shims gmemsim_model gmemsim_sim gmemsim_trace)
-    target_compile_options(${lib} PRIVATE -fsanitize-coverage=inline-8bit-counters,pc-table)
+    target_compile_options(${lib} PRIVATE ${_fuzz_cov})
   endforeach()
-  target_compile_options(gmemsim_fuzz PRIVATE -fsanitize=fuzzer-no-link)
+  if(GMEMSIM_FUZZ_CMP)
+    target_compile_options(gmemsim_fuzz PRIVATE -fsanitize=fuzzer-no-link)
+  else()
+    target_compile_options(gmemsim_fuzz PRIVATE ${_fuzz_cov})
+  endif()
 
   # The parser is compiled again here so that libFuzzer's coverage
   # instrumentation reaches it without the rest of the simulator.
