@@ -195,6 +195,14 @@ int sim_event_format(const struct sim_event *e, char *buf, size_t len);
 
 /* ---- Strategies -------------------------------------------------------- */
 
+/*
+ * Executions a PCT search runs first to estimate an execution's length
+ * (the range its priority change points are drawn from).  They are not
+ * counted among the search's executions and their violations are not
+ * reported; their time is part of the search's.
+ */
+#define SIM_PCT_CALIBRATION	2
+
 enum sim_strategy_kind {
 	SIM_STRAT_RANDOM = 0,	/* seeded random walk */
 	SIM_STRAT_PCT,		/* PCT with depth pct_depth */

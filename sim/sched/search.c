@@ -21,8 +21,6 @@
 
 #include "sched_internal.h"
 
-#define PCT_CALIBRATION 2
-
 struct search {
 	const struct sim_program *p;
 	const struct sim_search_opts *o;
@@ -187,7 +185,7 @@ static uint64_t pct_calibrate(const struct sim_program *p, const struct sim_sear
 
 	if (!s)
 		return 64;
-	for (uint64_t i = 0; i < PCT_CALIBRATION; i++) {
+	for (uint64_t i = 0; i < SIM_PCT_CALIBRATION; i++) {
 		sim_run(p, &o->run, s, UINT64_MAX - i, &res);
 		sim_result_free(&res);
 	}

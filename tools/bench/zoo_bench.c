@@ -561,7 +561,7 @@ int main(int argc, char **argv)
 			"Each cell: executions · seconds to the first detection (an execution "
 			"with a violation from one of the entry's checkers, docs/zoo.md), "
 			"median / worst over seeds 1..%d, each run capped at %g s.  Seconds "
-			"include PCT's 8 calibration executions and the model's per-execution "
+			"include PCT's %d calibration executions and the model's per-execution "
 			"setup.  A strategy that missed %d seeds of an entry is not run on more "
 			"(**miss** k of n; \"after N execs\" is the first miss's length).  "
 			"DFS (preemption bound 2, sleep sets) does not depend on the seed: one "
@@ -571,7 +571,8 @@ int main(int argc, char **argv)
 			"%g s, %d trial(s) on race entries (1 on sequential ones, which fail on "
 			"every schedule).  free / PCT: free-running median seconds over the "
 			"slower PCT median (d=2, d=3).\n\n",
-			bn.seeds, bn.budget, MISS_STOP, bn.budget, bn.free_runs);
+			bn.seeds, bn.budget, SIM_PCT_CALIBRATION, MISS_STOP, bn.budget,
+			bn.free_runs);
 		print_table(f, rows, n, &bn);
 		fclose(f);
 	}
