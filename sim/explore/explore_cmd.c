@@ -327,7 +327,12 @@ int explore_cmd_run(const struct explore_opts *o)
 	ro.ignore_checker = o->disable_checker;
 	ro.executor = o->executor == XE_PTHREAD ? SIM_EXEC_PTHREAD :
 		      o->executor == XE_FREE ? SIM_EXEC_FREE : SIM_EXEC_FIBER;
-	if (o->schedule) {
+	if (o->executor == XE_FREE) {
+		/* Real pthreads, no control: nothing picks, nothing to replay. */
+		sc.kind = SIM_STRAT_PREFIX;
+		sc.schedule = "S1:";
+		s.strategy = "free-running (no schedule control)";
+	} else if (o->schedule) {
 		sc.kind = SIM_STRAT_REPLAY;
 		sc.schedule = o->schedule;
 		s.strategy = "replay";

@@ -112,19 +112,28 @@ void explore_print_report(const struct trace_prog *tp, const struct explore_opts
 	printf("  strategy:   %s\n", s->strategy ? s->strategy : "");
 	if (s->executions)
 		printf("  executions: %" PRIu64 " in %.2fs\n", s->executions, s->elapsed_s);
-	if (s->found_schedule && strcmp(s->found_schedule, r->schedule))
-		printf("  found:      %s\n", s->found_schedule);
-	printf("  schedule:   %s%s\n", r->schedule,
-	       s->found_schedule && strcmp(s->found_schedule, r->schedule) ? "  (minimised)" : "");
-	printf("  event hash: %016" PRIx64 "  (%" PRIu64 " steps)\n", r->hash, r->steps);
+	if (!r->schedule) {
+		/* Free-running: the threads ran uncontrolled, no schedule was taken. */
+		printf("  schedule:   none (free-running: not replayable)\n");
+	} else {
+		if (s->found_schedule && strcmp(s->found_schedule, r->schedule))
+			printf("  found:      %s\n", s->found_schedule);
+		printf("  schedule:   %s%s\n", r->schedule,
+		       s->found_schedule && strcmp(s->found_schedule, r->schedule) ?
+		       "  (minimised)" : "");
+	}
+	if (r->schedule)
+		printf("  event hash: %016" PRIx64 "  (%" PRIu64 " steps)\n", r->hash, r->steps);
 	if (s->shrunk)
 		print_shrunk(o, s->shrunk);
 	if (r->nv || o->verbose || r->outcome != SIM_OK) {
 		printf("\n");
 		report_print_story(stdout, &rep, !o->verbose && r->nlog > 400);
-		printf("\n  replay: gmemsim replay %s --schedule '%s'%s%s\n",
-		       s->shrunk && !o->output_path ? "SHRUNK.trace" : tp->t->path, r->schedule,
-		       o->inject ? " --inject " : "", o->inject ? o->inject : "");
+		if (r->schedule)
+			printf("\n  replay: gmemsim replay %s --schedule '%s'%s%s\n",
+			       s->shrunk && !o->output_path ? "SHRUNK.trace" : tp->t->path,
+			       r->schedule, o->inject ? " --inject " : "",
+			       o->inject ? o->inject : "");
 		if (s->shrunk && !o->output_path)
 			printf("          (SHRUNK.trace: the trace above; -o FILE writes it)\n");
 	}
