@@ -853,10 +853,8 @@ int kvm_gmem_bind(struct kvm *kvm, struct kvm_memory_slot *slot,
 	if (kvm_gmem_supports_mmap(inode))
 		slot->flags |= KVM_MEMSLOT_GMEM_ONLY;
 	/* In-place: this slot's attributes come from the inode (spec §6.3). */
-	if (kvm_gmem_is_in_place(inode)) {
+	if (kvm_gmem_is_in_place(inode))
 		slot->flags |= KVM_MEMSLOT_GMEM_IN_PLACE;
-		WRITE_ONCE(kvm->gmem_in_place, true);
-	}
 
 	/*
 	 * The store allocates xarray nodes and can fail.  Mainline ignores
@@ -870,6 +868,13 @@ int kvm_gmem_bind(struct kvm *kvm, struct kvm_memory_slot *slot,
 		xa_store_range(&f->bindings, start, end - 1, NULL, GFP_KERNEL);
 		WRITE_ONCE(slot->gmem.file, NULL);
 		slot->flags &= ~(KVM_MEMSLOT_GMEM_ONLY | KVM_MEMSLOT_GMEM_IN_PLACE);
+	} else if (slot->flags & KVM_MEMSLOT_GMEM_IN_PLACE) {
+		/*
+		 * Sticky for the VM's life: its attribute lookups ask the slots
+		 * from now on.  Set only once a bind succeeded, so a failed one
+		 * leaves the VM on the mem_attr_array fast path.
+		 */
+		WRITE_ONCE(kvm->gmem_in_place, true);
 	}
 	filemap_invalidate_unlock(inode->i_mapping);
 err:
