@@ -69,6 +69,10 @@ struct inode *alloc_anon_inode(struct super_block *sb)
 		return ERR_PTR(-ENOMEM);
 	inode_init_once(inode);
 	inode->i_sb = sb;
+	if (sb && sb->s_type)
+		lockdep_set_class_and_name(&inode->i_mapping->invalidate_lock,
+					   &sb->s_type->invalidate_lock_key,
+					   sb->s_type->name);
 	return inode;
 }
 
@@ -373,6 +377,15 @@ static const struct file_operations shmem_file_operations = {
 	.fallocate = shmem_fallocate,
 };
 
+/* tmpfs's type: its invalidate_lock is a class of its own. */
+static struct file_system_type shmem_fs_type = {
+	.name = "tmpfs:mapping.invalidate_lock",
+};
+
+static struct super_block shmem_sb = {
+	.s_type = &shmem_fs_type,
+};
+
 /**
  * shmem_file_setup - see fs.h.
  * @flags: VM_NORESERVE and the like; ignored.
@@ -380,7 +393,7 @@ static const struct file_operations shmem_file_operations = {
  */
 struct file *shmem_file_setup(const char *name, loff_t size, unsigned long flags)
 {
-	struct inode *inode = alloc_anon_inode(NULL);
+	struct inode *inode = alloc_anon_inode(&shmem_sb);
 	struct file *file;
 
 	if (IS_ERR(inode))

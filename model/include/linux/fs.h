@@ -103,8 +103,20 @@ struct super_operations {
 	void (*free_inode)(struct inode *inode);
 };
 
+/*
+ * struct file_system_type - only its lockdep keys: as in the kernel, every
+ * inode's mapping->invalidate_lock gets the class of its file-system type
+ * (inode_init_always()), so orders recorded on shmem's say nothing about
+ * guest_memfd's.
+ */
+struct file_system_type {
+	const char *name;
+	struct lock_class_key invalidate_lock_key;
+};
+
 struct super_block {
 	const struct super_operations *s_op;
+	struct file_system_type *s_type;	/* NULL: the plain anonymous class */
 };
 
 /*

@@ -613,8 +613,14 @@ static const struct super_operations kvm_gmem_super_operations = {
 	.free_inode = kvm_gmem_free_inode,
 };
 
+/* The guest_memfd file system: its invalidate_lock is a class of its own. */
+static struct file_system_type kvm_gmem_fs = {
+	.name = "guest_memfd:mapping.invalidate_lock",
+};
+
 static struct super_block kvm_gmem_sb = {
 	.s_op = &kvm_gmem_super_operations,
+	.s_type = &kvm_gmem_fs,
 };
 
 static struct inode *kvm_gmem_inode_create(loff_t size, u64 flags)
