@@ -216,6 +216,41 @@ static bool shadow_in_discard(struct model_shadow *s, u64 ino, u64 index)
 	return false;
 }
 
+static void shadow_write_begin(struct model_shadow *s, u64 ino, u64 index,
+			       bool whole, int byte)
+{
+	struct shadow_ent *e = shadow_lookup(s, ino, index, true);
+
+	if (!e)
+		return;
+	if (e->inflight++ || e->discards || shadow_in_discard(s, ino, index))
+		e->overlap = true;
+	/* A partial write of a different value makes the page non-uniform. */
+	if (!whole && shadow_single(e) != byte)
+		e->any = true;
+	shadow_add(e, byte);
+}
+
+/* No update of this page is in flight any more: later ones may narrow. */
+static void shadow_settle(struct model_shadow *s, struct shadow_ent *e)
+{
+	if (!e->inflight && !e->discards && !shadow_in_discard(s, e->ino, e->index))
+		e->overlap = false;
+}
+
+static void shadow_write_end(struct model_shadow *s, u64 ino, u64 index,
+			     bool whole, int byte)
+{
+	struct shadow_ent *e = shadow_lookup(s, ino, index, false);
+
+	if (!e)
+		return;
+	e->inflight--;
+	if (!e->overlap && whole)
+		shadow_set_only(e, byte);
+	shadow_settle(s, e);
+}
+
 /**
  * model_shadow_write_begin() - a write of @byte to a page is starting.
  * @b: the world
@@ -229,27 +264,10 @@ static bool shadow_in_discard(struct model_shadow *s, u64 ino, u64 index)
 void model_shadow_write_begin(struct gmem_backend *b, unsigned long pfn,
 			      unsigned int off, unsigned int len, int byte)
 {
-	struct shadow_ent *e;
 	u64 ino, index;
 
-	if (!b->shadow || !shadow_key(pfn, &ino, &index))
-		return;
-	e = shadow_lookup(b->shadow, ino, index, true);
-	if (!e)
-		return;
-	if (e->inflight++ || e->discards || shadow_in_discard(b->shadow, ino, index))
-		e->overlap = true;
-	/* A partial write of a different value makes the page non-uniform. */
-	if (len < PAGE_SIZE && shadow_single(e) != byte)
-		e->any = true;
-	shadow_add(e, byte);
-}
-
-/* No update of this page is in flight any more: later ones may narrow. */
-static void shadow_settle(struct model_shadow *s, struct shadow_ent *e)
-{
-	if (!e->inflight && !e->discards && !shadow_in_discard(s, e->ino, e->index))
-		e->overlap = false;
+	if (b->shadow && shadow_key(pfn, &ino, &index))
+		shadow_write_begin(b->shadow, ino, index, len == PAGE_SIZE, byte);
 }
 
 /**
@@ -266,18 +284,44 @@ static void shadow_settle(struct model_shadow *s, struct shadow_ent *e)
 void model_shadow_write_end(struct gmem_backend *b, unsigned long pfn,
 			    unsigned int off, unsigned int len, int byte)
 {
-	struct shadow_ent *e;
 	u64 ino, index;
 
-	if (!b->shadow || !shadow_key(pfn, &ino, &index))
-		return;
-	e = shadow_lookup(b->shadow, ino, index, false);
-	if (!e)
-		return;
-	e->inflight--;
-	if (!e->overlap && len == PAGE_SIZE)
-		shadow_set_only(e, byte);
-	shadow_settle(b->shadow, e);
+	if (b->shadow && shadow_key(pfn, &ino, &index))
+		shadow_write_end(b->shadow, ino, index, len == PAGE_SIZE, byte);
+}
+
+/**
+ * model_shadow_zero_partial_begin() - part of file page @index of inode
+ * @ino is being zeroed: a punch hole that covers the page only in part
+ * (truncate_inode_partial_folio()).  A partial write of zero: the page
+ * stops being uniform unless it was all zero.
+ * @b: the world
+ * @ino: inode number
+ * @index: page index
+ *
+ * Context: b->lock held.
+ */
+void model_shadow_zero_partial_begin(struct gmem_backend *b, unsigned long ino,
+				     unsigned long index)
+{
+	if (b->shadow)
+		shadow_write_begin(b->shadow, (u64)ino + 1, index, false, 0);
+}
+
+/**
+ * model_shadow_zero_partial_end() - the zeroing model_shadow_zero_partial_begin()
+ * announced is done (or did not happen: the punch failed).
+ * @b: the world
+ * @ino: inode number
+ * @index: page index
+ *
+ * Context: b->lock held.
+ */
+void model_shadow_zero_partial_end(struct gmem_backend *b, unsigned long ino,
+				   unsigned long index)
+{
+	if (b->shadow)
+		shadow_write_end(b->shadow, (u64)ino + 1, index, false, 0);
 }
 
 /**

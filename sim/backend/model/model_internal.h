@@ -148,6 +148,11 @@ void model_shadow_write_begin(struct gmem_backend *b, unsigned long pfn,
 			      unsigned int off, unsigned int len, int byte);
 void model_shadow_write_end(struct gmem_backend *b, unsigned long pfn,
 			    unsigned int off, unsigned int len, int byte);
+/* Part of file page @index of @ino is being zeroed (partial punch) / done. */
+void model_shadow_zero_partial_begin(struct gmem_backend *b, unsigned long ino,
+				     unsigned long index);
+void model_shadow_zero_partial_end(struct gmem_backend *b, unsigned long ino,
+				   unsigned long index);
 /*
  * File pages [start, end) of @ino are being discarded (punch); begin's
  * return names the discard to its end.
