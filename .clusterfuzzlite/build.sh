@@ -3,7 +3,8 @@
 # environment gives $CC $CFLAGS (sanitizer + -fsanitize=fuzzer-no-link),
 # $LIB_FUZZING_ENGINE (-fsanitize=fuzzer, or an AFL/honggfuzz driver) and
 # $OUT.  Every source file of the simulator is compiled with $CFLAGS, so the
-# engine's coverage reaches the model; the targets are linked with
+# engine's coverage reaches the model (less what
+# tools/fuzz/coverage_ignorelist.txt leaves out); the targets are linked with
 # $LIB_FUZZING_ENGINE.  Seed corpora go to $OUT/<target>_seed_corpus.zip,
 # the parser's dictionary to $OUT/parser_fuzz.dict, engine options to
 # $OUT/<target>.options.
