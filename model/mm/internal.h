@@ -71,6 +71,9 @@ struct mm_world {
 	bool bytes_mode;
 	mm_content_hook_t content_hook;
 	void *content_hook_ctx;
+	mm_punch_begin_t punch_begin;	/* madvise(MADV_REMOVE) per-VMA punches */
+	mm_punch_end_t punch_end;
+	void *punch_hook_ctx;
 	struct mm_world_stats stats;
 	struct mm_struct *mm;
 	unsigned long next_ino;		/* stable per-world inode numbers */

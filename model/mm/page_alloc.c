@@ -354,6 +354,15 @@ void mm_world_set_content_hook(struct mm_world *w, mm_content_hook_t hook, void 
 	w->content_hook_ctx = ctx;
 }
 
+/** mm_world_set_punch_hook - see mm_model.h.  Context: any. */
+void mm_world_set_punch_hook(struct mm_world *w, mm_punch_begin_t begin,
+			     mm_punch_end_t end, void *ctx)
+{
+	w->punch_begin = begin;
+	w->punch_end = end;
+	w->punch_hook_ctx = ctx;
+}
+
 /* ---- vmemmap ---- */
 
 /**

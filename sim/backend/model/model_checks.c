@@ -174,6 +174,36 @@ static bool shadow_key(unsigned long pfn, u64 *ino, u64 *index)
 	return true;
 }
 
+/*
+ * The model's madvise(MADV_REMOVE) punches pages [@start, @end) of inode
+ * @ino (mm_world_set_punch_hook), one VMA's part of the range at a time,
+ * found with mmap_lock held just before: a discard, as op_fallocate()
+ * tells the shadow of its own.  Learning the ranges any earlier would miss
+ * a VMA mapped between the look-up and the punch.
+ */
+static int model_punch_begin(void *ctx, unsigned long ino, unsigned long start,
+			     unsigned long end)
+{
+	struct gmem_backend *b = ctx;
+	int slot;
+
+	model_lock(b);
+	slot = model_shadow_discard_begin(b, ino, start, end);
+	model_unlock(b);
+	return slot;
+}
+
+/* A failed punch may have punched any part: zero and old stay acceptable. */
+static void model_punch_end(void *ctx, int slot, unsigned long ino,
+			    unsigned long start, unsigned long end, int err)
+{
+	struct gmem_backend *b = ctx;
+
+	model_lock(b);
+	model_shadow_discard_end(b, slot, err ? start : end);
+	model_unlock(b);
+}
+
 /**
  * model_shadow_init() - an empty contents shadow (every page reads zero).
  * @b: the world
@@ -184,6 +214,7 @@ void model_shadow_init(struct gmem_backend *b)
 {
 	b->shadow = calloc(1, sizeof(*b->shadow));
 	mm_world_set_content_hook(b->mm, model_rmp_content_hook, b);
+	mm_world_set_punch_hook(b->mm, model_punch_begin, model_punch_end, b);
 }
 
 /**

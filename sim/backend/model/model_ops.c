@@ -374,88 +374,19 @@ static void op_munmap(struct gmem_backend *b, const struct trace_call *c,
 	model_res_ret(r, do_munmap(mm_world_mm(b->mm), h->addr, h->len));
 }
 
-/* A file range a MADV_REMOVE will punch, for the contents shadow. */
-struct madv_discard {
-	unsigned long ino, first, last;
-	int slot;
-};
-
-/*
- * Every file range of [@start, @start + @len) (as do_madvise() rounds it)
- * that MADV_REMOVE would punch, in address order, however many VMAs the
- * range spans: one left out would be punched behind the shadow's back.
- * Return: how many; *@dp is the array (free() it), NULL if none.
- */
-static int madv_remove_ranges(struct mm_struct *mm, unsigned long start, u64 len,
-			      struct madv_discard **dp)
-{
-	unsigned long end, alen = PAGE_ALIGN(len);
-	struct madv_discard *d = NULL, *nd;
-	struct vm_area_struct *vma;
-	int n = 0, cap = 0;
-
-	*dp = NULL;
-	if ((start & ~PAGE_MASK) || !alen)
-		return 0;
-	end = start + alen;
-	if (end < start)
-		return 0;
-	down_read(&mm->mmap_lock);
-	for (vma = find_vma(mm, start); vma && vma->vm_start < end;
-	     vma = find_vma(mm, vma->vm_end)) {
-		unsigned long s = max(start, vma->vm_start), e = min(end, vma->vm_end);
-
-		if (!vma->vm_file)
-			continue;
-		if (n == cap) {
-			cap = cap ? 2 * cap : 8;
-			nd = realloc(d, cap * sizeof(*d));
-			if (!nd)
-				break;
-			d = nd;
-		}
-		d[n].ino = file_inode(vma->vm_file)->i_ino;
-		d[n].first = ((s - vma->vm_start) >> PAGE_SHIFT) + vma->vm_pgoff;
-		d[n].last = d[n].first + ((e - s) >> PAGE_SHIFT);
-		n++;
-	}
-	up_read(&mm->mmap_lock);
-	*dp = d;
-	return n;
-}
-
 static void op_madvise(struct gmem_backend *b, const struct trace_call *c,
 		       struct trace_result *r)
 {
 	struct model_handle *h = model_arg_handle(b, c, 0);
 	unsigned long base = h && h->kind == MH_MAP ? h->addr : ARG(0);
-	struct mm_struct *mm = mm_world_mm(b->mm);
-	unsigned long start = base + ARG(1);
-	struct madv_discard *d = NULL;
-	int i, n = 0;
-	long ret;
 
 	/*
-	 * MADV_REMOVE punches the files behind the range, VMA by VMA, as
-	 * op_fallocate() does: tell the contents shadow about each.  A hole
-	 * in the range (-ENOMEM) is reported only after every mapped part
-	 * was punched; any other error leaves which parts were punched
-	 * unknown, so both old contents and zero stay acceptable there.
+	 * MADV_REMOVE punches the files behind the range VMA by VMA, with
+	 * mmap_lock dropped in between: the contents shadow hears of each
+	 * punch from the model as it happens (model_punch_begin()), as a
+	 * VMA mapped meanwhile is punched too.
 	 */
-	if ((int)ARG(3) == MADV_REMOVE)
-		n = madv_remove_ranges(mm, start, ARG(2), &d);
-	model_lock(b);
-	for (i = 0; i < n; i++)
-		d[i].slot = model_shadow_discard_begin(b, d[i].ino, d[i].first, d[i].last);
-	model_unlock(b);
-	ret = do_madvise(mm, start, ARG(2), (int)ARG(3));
-	model_lock(b);
-	for (i = 0; i < n; i++)
-		model_shadow_discard_end(b, d[i].slot,
-					 !ret || ret == -ENOMEM ? d[i].last : d[i].first);
-	model_unlock(b);
-	free(d);
-	model_res_ret(r, ret);
+	model_res_ret(r, do_madvise(mm_world_mm(b->mm), base + ARG(1), ARG(2), (int)ARG(3)));
 }
 
 /* One host page access through GUP (the user page tables); -errno or pfn. */
