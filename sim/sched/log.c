@@ -160,6 +160,10 @@ void sim_log_event_h(struct sim_exec *x, int tid, uint32_t op, uint32_t obj,
 {
 	uint64_t h = x->hash;
 
+	if (x->o->no_event_hash && !x->o->keep_log) {
+		free(text);
+		return;
+	}
 	h = fnv_u64(h, x->step);
 	h = fnv_u64(h, (uint64_t)(int64_t)tid);
 	h = fnv_u64(h, op);

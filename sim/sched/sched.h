@@ -120,6 +120,11 @@ struct sim_run_opts {
 	size_t stack_size;	/* fiber/pthread stack; 0: 256 KiB (1 MiB under ASan) */
 	bool keep_log;		/* keep the event log in the result (sim_result.log) */
 	/*
+	 * Skip the event-log hash (sim_result.hash stays 0) unless keep_log:
+	 * for callers that never compare runs, the fuzz engines' targets.
+	 */
+	bool no_event_hash;
+	/*
 	 * Drop every violation of this checker (NULL: none): a switched-off
 	 * checker, to prove that a finding depends on it (gmemsim
 	 * --disable-checker).  Deadlock/livelock outcomes are not checkers.

@@ -23,7 +23,8 @@
  * @expectations (decoded inputs carry none; regression traces may).
  * On failure the result, the trace and its schedule go to @out.
  * *@res (may be NULL) gets the run's event-log hash, step count, outcome
- * and the checkers that reported.
+ * and the checkers that reported; with @res NULL the run skips hashing its
+ * events (the fuzz engines' targets, which never compare runs).
  * Return: true if the run passed.
  */
 #define FUZZ_RUN_MAX_CHECKERS	8
