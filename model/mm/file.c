@@ -235,6 +235,42 @@ void __fput(struct file *file)
 }
 
 /**
+ * vfs_fallocate() - the VFS checks before ->fallocate (fs/open.c), then it.
+ * @file: any file
+ * @mode: FALLOC_FL_*
+ * @offset: byte offset
+ * @len: byte length
+ *
+ * Context: may block (the file system's locks).
+ * Return: 0 or negative errno.
+ */
+long vfs_fallocate(struct file *file, int mode, loff_t offset, loff_t len)
+{
+	if (offset < 0 || len <= 0)
+		return -EINVAL;
+	if (mode & ~(FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE))
+		return -EOPNOTSUPP;
+	/* Punching a hole must keep the size. */
+	if ((mode & FALLOC_FL_PUNCH_HOLE) && !(mode & FALLOC_FL_KEEP_SIZE))
+		return -EOPNOTSUPP;
+	if (!(file->f_mode & FMODE_WRITE))
+		return -EBADF;
+	if ((u64)offset + (u64)len > (u64)LLONG_MAX)	/* s_maxbytes */
+		return -EFBIG;
+	if (!file->f_op->fallocate)
+		return -EOPNOTSUPP;
+	if (mode & FALLOC_FL_PUNCH_HOLE) {
+		unsigned long ino = file_inode(file)->i_ino;
+		int cookie = mm_punch_begin(ino, offset, len);
+		long ret = file->f_op->fallocate(file, mode, offset, len);
+
+		mm_punch_end(cookie, ino, offset, len, (int)ret);
+		return ret;
+	}
+	return file->f_op->fallocate(file, mode, offset, len);
+}
+
+/**
  * file_modified - update mtime/ctime after a change (a counter here).
  * Context: any.  Return: 0.
  */

@@ -376,12 +376,10 @@ static int madvise_remove(struct mm_struct *mm, unsigned long start, unsigned lo
 	int err = 0, unmapped = 0;
 
 	while (cur < end) {
-		struct mm_world *w = mm->world;
 		struct vm_area_struct *vma;
-		unsigned long e, ino, first, stop;
 		struct file *file;
+		unsigned long e;
 		loff_t offset;
-		int cookie = -1;
 
 		down_read(&mm->mmap_lock);
 		vma = find_vma(mm, cur);
@@ -406,16 +404,8 @@ static int madvise_remove(struct mm_struct *mm, unsigned long start, unsigned lo
 		offset = (loff_t)(cur - vma->vm_start) + ((loff_t)vma->vm_pgoff << PAGE_SHIFT);
 		get_file(file);
 		up_read(&mm->mmap_lock);
-		/* The model's checker hears of each punch as it happens. */
-		ino = file_inode(file)->i_ino;
-		first = (unsigned long)offset >> PAGE_SHIFT;
-		stop = first + ((e - cur) >> PAGE_SHIFT);
-		if (w && w->punch_begin)
-			cookie = w->punch_begin(w->punch_hook_ctx, ino, first, stop);
-		err = file->f_op->fallocate(file, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
-					    offset, e - cur);
-		if (w && w->punch_end)
-			w->punch_end(w->punch_hook_ctx, cookie, ino, first, stop, err);
+		err = vfs_fallocate(file, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+				    offset, e - cur);
 		fput(file);
 		if (err)
 			return err;

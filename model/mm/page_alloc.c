@@ -363,6 +363,23 @@ void mm_world_set_punch_hook(struct mm_world *w, mm_punch_begin_t begin,
 	w->punch_hook_ctx = ctx;
 }
 
+/** mm_punch_begin - see mm_model.h.  Context: no lock held. */
+int mm_punch_begin(unsigned long ino, loff_t offset, loff_t len)
+{
+	struct mm_world *w = __mm_world();
+
+	return w->punch_begin ? w->punch_begin(w->punch_hook_ctx, ino, offset, len) : -1;
+}
+
+/** mm_punch_end - see mm_model.h.  Context: no lock held. */
+void mm_punch_end(int cookie, unsigned long ino, loff_t offset, loff_t len, int err)
+{
+	struct mm_world *w = __mm_world();
+
+	if (w->punch_end)
+		w->punch_end(w->punch_hook_ctx, cookie, ino, offset, len, err);
+}
+
 /* ---- vmemmap ---- */
 
 /**

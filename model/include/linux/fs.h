@@ -198,6 +198,8 @@ void __fput(struct file *file);
 extern __thread struct file *(*filp_cache_alloc)(void);
 extern __thread void (*filp_cache_free)(struct file *file);
 int file_modified(struct file *file);
+/* fs/open.c: the checks before ->fallocate(), then it (mm/file.c). */
+long vfs_fallocate(struct file *file, int mode, loff_t offset, loff_t len);
 
 /*
  * shmem_file_setup - an in-memory (shmem-like) file of @size bytes: page

@@ -84,21 +84,24 @@ typedef void (*mm_content_hook_t)(void *ctx, unsigned long pfn, bool write,
 void mm_world_set_content_hook(struct mm_world *w, mm_content_hook_t hook, void *ctx);
 
 /*
- * Punch hook: madvise(MADV_REMOVE) punches the file behind each VMA of its
- * range in turn, with mmap_lock dropped around each ->fallocate(), so the
- * file pages it punches are known only as it goes (a VMA mapped meanwhile
- * is punched too).  @begin is called before each per-VMA punch of pages
- * [@start, @end) of inode @ino and returns a cookie; @end after it, with
- * the same range and the punch's error (0: all of it punched).  Called with
- * no lock held.  A checker uses it to follow the file contents.  NULL
- * disables.
+ * Punch hook: every hole punch that passed vfs_fallocate()'s checks, from
+ * fallocate(2) or from madvise(MADV_REMOVE) (which punches the file behind
+ * each VMA of its range in turn, with mmap_lock dropped around each, so
+ * its file ranges are known only as it goes).  @begin is called before
+ * the file system punches bytes [@offset, @offset + @len) of inode @ino
+ * and returns a cookie; @end after it, with the same range and the
+ * punch's error (0: all of it punched).  Called with no lock held.  A
+ * checker uses it to follow the file contents.  NULL disables.
  */
-typedef int (*mm_punch_begin_t)(void *ctx, unsigned long ino, unsigned long start,
-				unsigned long end);
+typedef int (*mm_punch_begin_t)(void *ctx, unsigned long ino, loff_t offset,
+				loff_t len);
 typedef void (*mm_punch_end_t)(void *ctx, int cookie, unsigned long ino,
-			       unsigned long start, unsigned long end, int err);
+			       loff_t offset, loff_t len, int err);
 void mm_world_set_punch_hook(struct mm_world *w, mm_punch_begin_t begin,
 			     mm_punch_end_t end, void *ctx);
+/* The hook's two calls, for vfs_fallocate() (a no-op without a hook). */
+int mm_punch_begin(unsigned long ino, loff_t offset, loff_t len);
+void mm_punch_end(int cookie, unsigned long ino, loff_t offset, loff_t len, int err);
 
 /* The machine's SNP RMP (pfn -> entry value), owned by arch/x86 svm/sev.c. */
 struct xarray;

@@ -28,9 +28,6 @@
 #include "gmem_inplace.h"
 #include "gmem_hugetlb.h"
 
-/* Pseudo-fs limit (MAX_LFS_FILESIZE) used by the VFS fallocate checks. */
-#define KVM_GMEM_MAXBYTES	((loff_t)LLONG_MAX)
-
 static const struct file_operations kvm_gmem_fops;
 static const struct address_space_operations kvm_gmem_aops;
 static const struct vm_operations_struct kvm_gmem_vm_ops;
@@ -331,34 +328,6 @@ static long kvm_gmem_fallocate(struct file *file, int mode, loff_t offset,
 	if (!ret)
 		file_modified(file);
 	return ret;
-}
-
-/**
- * vfs_fallocate() - the VFS checks before ->fallocate (fs/open.c), then it.
- * @file: any file
- * @mode: FALLOC_FL_*
- * @offset: byte offset
- * @len: byte length
- *
- * Context: may block (the file system's locks).
- * Return: 0 or negative errno.
- */
-long vfs_fallocate(struct file *file, int mode, loff_t offset, loff_t len)
-{
-	if (offset < 0 || len <= 0)
-		return -EINVAL;
-	if (mode & ~(FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE))
-		return -EOPNOTSUPP;
-	/* Punching a hole must keep the size. */
-	if ((mode & FALLOC_FL_PUNCH_HOLE) && !(mode & FALLOC_FL_KEEP_SIZE))
-		return -EOPNOTSUPP;
-	if (!(file->f_mode & FMODE_WRITE))
-		return -EBADF;
-	if ((u64)offset + (u64)len > (u64)KVM_GMEM_MAXBYTES)
-		return -EFBIG;
-	if (!file->f_op->fallocate)
-		return -EOPNOTSUPP;
-	return file->f_op->fallocate(file, mode, offset, len);
 }
 
 /*

@@ -175,32 +175,63 @@ static bool shadow_key(unsigned long pfn, u64 *ino, u64 *index)
 }
 
 /*
- * The model's madvise(MADV_REMOVE) punches pages [@start, @end) of inode
- * @ino (mm_world_set_punch_hook), one VMA's part of the range at a time,
- * found with mmap_lock held just before: a discard, as op_fallocate()
- * tells the shadow of its own.  Learning the ranges any earlier would miss
- * a VMA mapped between the look-up and the punch.
+ * The hole vfs_fallocate() is about to punch, bytes [@off, @off + @len) of
+ * inode @ino (mm_world_set_punch_hook(): fallocate(2) and each VMA of a
+ * MADV_REMOVE, found under mmap_lock just before, so a VMA mapped between
+ * the call and the punch is covered).  The pages wholly inside are a
+ * discard; a page only partly inside has that part zeroed
+ * (truncate_inode_partial_folio()), a partial write of zero: page @first
+ * if the hole starts inside it (@head), page @last if it ends inside
+ * another one (@tail).
  */
-static int model_punch_begin(void *ctx, unsigned long ino, unsigned long start,
-			     unsigned long end)
+struct punch_pages {
+	unsigned long first, last, start, end;
+	bool head, tail;
+};
+
+static void punch_pages(loff_t off, loff_t len, struct punch_pages *p)
+{
+	p->first = (unsigned long)off >> PAGE_SHIFT;
+	p->last = (unsigned long)(off + len - 1) >> PAGE_SHIFT;
+	p->start = DIV_ROUND_UP((unsigned long)off, PAGE_SIZE);
+	p->end = (unsigned long)(off + len) >> PAGE_SHIFT;
+	p->head = p->first < p->start || p->first >= p->end;
+	p->tail = p->last >= p->end && p->last != p->first;
+}
+
+static int model_punch_begin(void *ctx, unsigned long ino, loff_t off, loff_t len)
 {
 	struct gmem_backend *b = ctx;
-	int slot;
+	struct punch_pages p;
+	int slot = -1;
 
+	punch_pages(off, len, &p);
 	model_lock(b);
-	slot = model_shadow_discard_begin(b, ino, start, end);
+	if (p.head)
+		model_shadow_zero_partial_begin(b, ino, p.first);
+	if (p.tail)
+		model_shadow_zero_partial_begin(b, ino, p.last);
+	if (p.start < p.end)
+		slot = model_shadow_discard_begin(b, ino, p.start, p.end);
 	model_unlock(b);
 	return slot;
 }
 
 /* A failed punch may have punched any part: zero and old stay acceptable. */
-static void model_punch_end(void *ctx, int slot, unsigned long ino,
-			    unsigned long start, unsigned long end, int err)
+static void model_punch_end(void *ctx, int slot, unsigned long ino, loff_t off,
+			    loff_t len, int err)
 {
 	struct gmem_backend *b = ctx;
+	struct punch_pages p;
 
+	punch_pages(off, len, &p);
 	model_lock(b);
-	model_shadow_discard_end(b, slot, err ? start : end);
+	if (p.start < p.end)
+		model_shadow_discard_end(b, slot, err ? p.start : p.end);
+	if (p.tail)
+		model_shadow_zero_partial_end(b, ino, p.last);
+	if (p.head)
+		model_shadow_zero_partial_end(b, ino, p.first);
 	model_unlock(b);
 }
 

@@ -267,53 +267,13 @@ static void op_fallocate(struct gmem_backend *b, const struct trace_call *c,
 			 struct trace_result *r)
 {
 	struct file *f = call_fget(b, c, 0);
-	int mode = (int)ARG(1);
-	loff_t off = (loff_t)ARG(2), len = (loff_t)ARG(3);
-	bool punch = mode & FALLOC_FL_PUNCH_HOLE;
-	unsigned long ino = 0, start = 0, end = 0, first = 0, last = 0;
-	bool head = false, tail = false;
-	int slot = -1;
-	long ret;
 
 	if (!f) {
 		model_res_ret(r, -EBADF);
 		return;
 	}
-	/*
-	 * The pages wholly inside the hole are discarded; a page only partly
-	 * inside has that part zeroed (truncate_inode_partial_folio()), a
-	 * partial write of zero: page @first if the hole starts inside it
-	 * (@head), page @last if it ends inside another one (@tail).
-	 */
-	if (punch && off >= 0 && len > 0 && off + len > off) {
-		ino = file_inode(f)->i_ino;
-		first = (unsigned long)off >> PAGE_SHIFT;
-		last = (unsigned long)(off + len - 1) >> PAGE_SHIFT;
-		start = DIV_ROUND_UP((unsigned long)off, PAGE_SIZE);
-		end = (unsigned long)(off + len) >> PAGE_SHIFT;
-		head = first < start || first >= end;
-		tail = last >= end && last != first;
-		model_lock(b);
-		if (head)
-			model_shadow_zero_partial_begin(b, ino, first);
-		if (tail)
-			model_shadow_zero_partial_begin(b, ino, last);
-		if (start < end)
-			slot = model_shadow_discard_begin(b, ino, start, end);
-		model_unlock(b);
-	}
-	ret = vfs_fallocate(f, mode, off, len);
-	if (ino) {
-		model_lock(b);
-		if (start < end)
-			model_shadow_discard_end(b, slot, ret ? start : end);
-		if (tail)
-			model_shadow_zero_partial_end(b, ino, last);
-		if (head)
-			model_shadow_zero_partial_end(b, ino, first);
-		model_unlock(b);
-	}
-	model_res_ret(r, ret);
+	/* A punch tells the contents shadow itself (model_punch_begin()). */
+	model_res_ret(r, vfs_fallocate(f, (int)ARG(1), (loff_t)ARG(2), (loff_t)ARG(3)));
 }
 
 static void op_mmap(struct gmem_backend *b, const struct trace_call *c,
