@@ -254,6 +254,7 @@ static bool judge_expected(const char *path, const struct fuzz_run_result *res,
  * "# fuzz-schedule:" line, every violation (expectations too) a failure.
  * With a FUZZ_EXPECT_TAG line (and no --ignore-expect), a known finding:
  * it must fail, with violations of exactly the checkers that line names.
+ * *@res (not NULL) gets the run's result.
  */
 static bool run_regression(const char *path, struct fuzz_run_result *res)
 {
@@ -303,10 +304,6 @@ static bool run_regression(const char *path, struct fuzz_run_result *res)
 			perror("open_memstream");
 			ok = false;
 		} else {
-			struct fuzz_run_result mine = { 0 };
-
-			if (!res)
-				res = &mine;
 			fuzz_run_model(t, sched, true, res, out);
 			fclose(out);
 			ok = judge_expected(path, res, report ? report : "", &want);
