@@ -64,14 +64,16 @@ struct dec {
 
 /*
  * Pages that pre-faults, host/guest accesses and allocating fallocates of
- * one input may fault in or allocate, in all.  Each such page costs the model a full fault path (gup, filemap,
- * xarray, TDP map, then teardown: 2 us in a -O2 build), and pages touched
- * were nearly all of the fuzz target's time: one 2M access is 512 of them
- * and buys nothing that 16K does not (every page takes the same path; the
- * interleaving points are per page; huge mappings come from one fault).
- * Past the budget a longer access becomes 4K.  Only the pages that can
- * fault count: an access that starts near the end of the slot or the
- * mapping stays as long as it was (the boundary is what it tests).
+ * one input may fault in or allocate, in all (populates too).  Each such
+ * page costs the model a full fault path (gup, filemap, xarray, TDP map,
+ * then teardown: 2 us in a -O2 build), and pages touched were nearly all
+ * of the fuzz target's time: one 2M access is 512 of them and buys nothing
+ * that 16K does not (every page takes the same path; the interleaving
+ * points are per page; huge mappings come from one fault).  Past the
+ * budget a longer access becomes 4K.  Accesses count every page they
+ * span; pre-faults and populates only the pages inside the memslots
+ * decoded so far, so one that starts near the end of the slots stays as
+ * long as it was (the boundary is what it tests).
  */
 #define FUZZ_MAX_BULK_PAGES	64
 
@@ -98,11 +100,26 @@ static uint64_t bulk_len(struct dec *d, const struct trace_call *c, uint64_t len
 	const struct trace_arg *a = c->args;
 	uint64_t pages;
 
-	if (c->op == TOP_HOST_READ || c->op == TOP_HOST_WRITE)
-		pages = a[0].is_handle ? overlap_pages(a[1].value, len, 0,
-						       d->maplen[a[0].handle]) : 0;
-	else
+	/*
+	 * An access counts every page it spans, wherever it starts: a host
+	 * access runs on past its mapping's end into whatever the model
+	 * mapped next (another mapping of the input), and one at an offset
+	 * near 2^64 wraps around into the mapping before; a guest access
+	 * may meet a memslot decoded later in another section.  2M written
+	 * through a neighbour were the heaviest inputs once populate was
+	 * budgeted.
+	 */
+	switch (c->op) {
+	case TOP_HOST_READ:
+	case TOP_HOST_WRITE:
+	case TOP_GUEST_READ:
+	case TOP_GUEST_WRITE:
+		pages = len ? ((a[1].value & (SZ_4K - 1)) + len + SZ_4K - 1) / SZ_4K : 0;
+		break;
+	default:
 		pages = overlap_pages(a[1].value, len, d->slot_lo, d->slot_hi);
+		break;
+	}
 	if (d->bulk + pages > FUZZ_MAX_BULK_PAGES)
 		return len > SZ_4K ? SZ_4K : len;
 	d->bulk += pages;
@@ -555,12 +572,20 @@ static uint64_t num_arg(struct dec *d, const struct trace_call *c, int i,
 	case NC_THREAD:
 		return next(d) % (d->nthreads + 1);
 	case NC_NPAGES: {
-		/* populate: npages from gpa, under the same page budget. */
+		/*
+		 * populate: npages from gpa, under the same page budget.  The
+		 * kernel clamps npages to the slot's end, so a huge count
+		 * populates the rest of the slot (up to 1026 pages, each with
+		 * a gup of the source): it counts as the pages it reaches and
+		 * stays huge only where those fit (near the slot's end, the
+		 * clamp is what it tests).  Unbudgeted, they were the heaviest
+		 * inputs of the model target, 1-2 ms each.
+		 */
 		static const uint64_t m[] = { 1, 2, 1, 0, 512, 513, 1ULL << 40, 1ULL << 63 };
 		uint64_t n = PICK(d, m);
+		uint64_t len = n >= (1ULL << 40) ? UINT64_MAX : n * SZ_4K;
 
-		if (n > 1 && n < (1ULL << 40) &&
-		    bulk_len(d, c, n * SZ_4K) != n * SZ_4K)
+		if (n > 1 && bulk_len(d, c, len) != len)
 			return 1;
 		return n;
 	}
