@@ -13,13 +13,21 @@ builds=("$@")
 for b in "${builds[@]}"; do
 	[ -x "$b/tools/gmemsim" ] || { echo "hash-check: $b/tools/gmemsim not built" >&2; exit 2; }
 done
-field() { python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
+# A string field of gmemsim's one-line --json output (schedules and hashes
+# hold no quotes).  Not python: its start-up (0.35 s through pyenv's shim
+# here) was most of this script's four minutes.
+field() { sed -n 's/.*"'"$1"'":"\([^"]*\)".*/\1/p'; }
 checked=0 bad=0
 for t in traces/races/*.trace traces/demo/*.trace; do
 	for seed in 1 2; do
 		out=$("${builds[0]}/tools/gmemsim" run "$t" --seed "$seed" --json || true)
 		sched=$(echo "$out" | field schedule)
 		want=$(echo "$out" | field event_hash)
+		if [ -z "$sched" ] || [ -z "$want" ]; then
+			echo "hash-check: $t seed $seed: no schedule or event_hash in: $out" >&2
+			bad=$((bad + 1))
+			continue
+		fi
 		for b in "${builds[@]}"; do
 			for ex in fiber pthread free; do
 				got=$("$b/tools/gmemsim" replay "$t" --schedule "$sched" --executor "$ex" --json \
