@@ -1,5 +1,8 @@
 # Fuzz corpora and regressions, replayed by the drivers of tools/fuzz
 # (tools/fuzz/sources.cmake builds them).  Label fuzz.
+#   fuzz_decode_budget   the decoder's page budget holds for what decoded
+#                        traces ask of the model (corpus + 100,000 random
+#                        inputs; labels fuzz and unit)
 #   parser_fuzz_corpus   trace parser over tests/fuzz/parser_corpus + traces/
 #   model_fuzz_corpus    model property over tests/fuzz/corpus (libFuzzer
 #                        inputs, minimised with -merge=1) and the regression
@@ -15,6 +18,11 @@
 #                        (label kvm too; skipped without /dev/kvm)
 #   diff_fuzz_corpus_model  the same decoded traces on the model alone,
 #                        every checker on (DIFF_FUZZ_MODEL_ONLY=1)
+gmemsim_add_test(NAME fuzz_decode_budget
+                 SOURCES ${PROJECT_SOURCE_DIR}/tests/fuzz/decode_budget_test.c
+                 LIBS gmemsim_fuzz LABELS "fuzz;unit" ARGS ${PROJECT_SOURCE_DIR})
+target_include_directories(fuzz_decode_budget PRIVATE ${PROJECT_SOURCE_DIR}/tools/fuzz)
+
 add_test(NAME parser_fuzz_corpus
          COMMAND parser_fuzz_replay ${PROJECT_SOURCE_DIR}/tests/fuzz/parser_corpus
                  ${PROJECT_SOURCE_DIR}/traces)

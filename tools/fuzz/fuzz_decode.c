@@ -73,9 +73,10 @@ struct dec {
  * budget a longer access becomes 4K.  Accesses count every page they
  * span; pre-faults and populates only the pages inside the memslots
  * decoded so far, so one that starts near the end of the slots stays as
- * long as it was (the boundary is what it tests).
+ * long as it was (the boundary is what it tests).  The budget is
+ * FUZZ_MAX_BULK_PAGES (fuzz_decode.h); tests/fuzz/decode_budget_test.c
+ * counts it again from the decoded traces.
  */
-#define FUZZ_MAX_BULK_PAGES	64
 
 /* Pages of [start, start+len) inside [lo, hi). */
 static uint64_t overlap_pages(uint64_t start, uint64_t len, uint64_t lo, uint64_t hi)

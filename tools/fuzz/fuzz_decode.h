@@ -48,6 +48,8 @@ struct fuzz_host {
 #define FUZZ_MAX_THREAD		12
 #define FUZZ_MAX_FINAL		8
 #define FUZZ_SCHED_MAX		1024	/* decisions taken from the input */
+/* Pages one input may fault in or allocate (fuzz_decode.c says which). */
+#define FUZZ_MAX_BULK_PAGES	64
 
 /* One decoded input.  Big: keep it static or on the heap. */
 struct fuzz_case {
