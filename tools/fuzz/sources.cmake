@@ -9,7 +9,8 @@
 #   DIFF_FUZZ_MODEL_ONLY=1 build/fuzz/tools/diff_fuzz ...   (no /dev/kvm:
 #       the differential decoder's traces on the model alone)
 # tools/fuzz/smoke.sh runs them all for a while, plus model_fuzz from the
-# fuzz-fast preset (-O2, UBSan only: the throughput lane of issue 6);
+# fuzz-fast preset (-O2, the cheap UBSan checks: the throughput lane of
+# issue 6);
 # .clusterfuzzlite/build.sh builds them the OSS-Fuzz way.
 # Where a model input's time goes: model_fuzz_replay --stats tests/fuzz/corpus
 #
