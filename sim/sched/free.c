@@ -5,8 +5,12 @@
  * real concurrency finds data races in the model that the controlled
  * executors serialise away.  A watchdog reports a hang instead of hanging.
  *
- * Shim reports arrive through the global shim_report_sink, so one
- * free-running execution at a time records them (others print).
+ * Shim reports arrive through the process-wide shim_report_sink; the
+ * sink here hands each to the run of the thread that reports (tl_free),
+ * so runs on several OS threads at once each record their own.  Reports
+ * from outside any run go on to the sink that was there before.  A run
+ * the watchdog gave up on records nothing more: its result belongs to a
+ * caller that has moved on.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -26,6 +30,8 @@ struct free_run {
 	int finished;
 	bool done[SIM_MAX_THREADS];
 	bool bugged;			/* a BUG ended a thread; its locks stay held */
+	bool abandoned;			/* the watchdog fired; @r is not ours (under @mu) */
+	struct free_run *next_abandoned;	/* abandoned_runs, under sink_mu */
 	struct sim_result *r;
 	const char *ignore_checker;	/* sim_run_opts.ignore_checker */
 	size_t cap_v;
@@ -41,19 +47,28 @@ struct free_arg {
 };
 
 static pthread_mutex_t sink_mu = PTHREAD_MUTEX_INITIALIZER;
-static struct free_run *sink_run;
-static shim_report_fn saved_sink;
+static shim_report_fn saved_sink;	/* for reports from outside any run */
+/* Runs the watchdog gave up on: kept for good, their threads may still run. */
+static struct free_run *abandoned_runs;
 
 static void record(struct free_run *fr, int tid, const char *checker, char *msg,
 		   const char *site)
 {
-	struct sim_result *r = fr->r;
+	struct sim_result *r;
 
 	if (fr->ignore_checker && !strcmp(fr->ignore_checker, checker)) {
 		free(msg);
 		return;
 	}
 	pthread_mutex_lock(&fr->mu);
+	if (fr->abandoned) {
+		pthread_mutex_unlock(&fr->mu);
+		fprintf(stderr, "%s: %s at %s (T%d of a run the watchdog gave up on)\n",
+			checker, msg, site ?: "?", tid);
+		free(msg);
+		return;
+	}
+	r = fr->r;
 	if (r->nv == fr->cap_v) {
 		size_t nc = fr->cap_v ? 2 * fr->cap_v : 4;
 		struct sim_violation *v = realloc(r->v, nc * sizeof(*v));
@@ -81,15 +96,19 @@ static void free_thread_end(struct free_run *fr, int tid) __attribute__((noretur
 
 static void free_sink(enum shim_report_kind kind, const char *msg, const char *file, int line)
 {
-	struct free_run *fr;
+	struct free_run *fr = tl_free;
+	shim_report_fn prev;
 	char site[256];
 
-	pthread_mutex_lock(&sink_mu);
-	fr = sink_run;
-	pthread_mutex_unlock(&sink_mu);
 	if (!fr) {
-		fprintf(stderr, "%s: %s at %s:%d\n", shim_report_name(kind), msg ?: "",
-			file ?: "?", line);
+		pthread_mutex_lock(&sink_mu);
+		prev = saved_sink;
+		pthread_mutex_unlock(&sink_mu);
+		if (prev)
+			prev(kind, msg, file, line);
+		else
+			fprintf(stderr, "%s: %s at %s:%d\n", shim_report_name(kind), msg ?: "",
+				file ?: "?", line);
 		return;
 	}
 	snprintf(site, sizeof(site), "%s:%d", file ?: "?", line);
@@ -100,7 +119,7 @@ static void free_sink(enum shim_report_kind kind, const char *msg, const char *f
 	 * locks stay held) instead of the process; the run is then not
 	 * checked and its world is abandoned.
 	 */
-	if (kind == SHIM_REPORT_BUG && tl_free == fr && tl_free_model) {
+	if (kind == SHIM_REPORT_BUG && tl_free_model) {
 		__atomic_store_n(&fr->bugged, true, __ATOMIC_RELEASE);
 		free_thread_end(fr, shim_current()->tid);
 	}
@@ -187,11 +206,11 @@ enum sim_outcome sim_run_free(const struct sim_program *p, const struct sim_run_
 		fr->task[t].tid = t;
 		fr->task[t].name = fr->name[t];
 	}
+	/* Installed once and left: it passes on what is not a run's. */
 	pthread_mutex_lock(&sink_mu);
-	if (!sink_run) {
-		sink_run = fr;
+	if (__atomic_load_n(&shim_report_sink, __ATOMIC_ACQUIRE) != free_sink) {
 		saved_sink = shim_report_sink;
-		shim_report_sink = free_sink;
+		__atomic_store_n(&shim_report_sink, free_sink, __ATOMIC_RELEASE);
 	}
 	pthread_mutex_unlock(&sink_mu);
 
@@ -232,7 +251,14 @@ enum sim_outcome sim_run_free(const struct sim_program *p, const struct sim_run_
 					fprintf(f, " T%d", t);
 			fclose(f);
 		}
+		/* Its threads may still report: into nothing of the caller's. */
+		fr->abandoned = true;
+		fr->r = NULL;
 		pthread_mutex_unlock(&fr->mu);
+		pthread_mutex_lock(&sink_mu);
+		fr->next_abandoned = abandoned_runs;
+		abandoned_runs = fr;
+		pthread_mutex_unlock(&sink_mu);
 		for (int t = 0; t < created; t++)
 			pthread_detach(fr->pt[t]);
 		r->outcome = SIM_HANG;
@@ -255,12 +281,6 @@ enum sim_outcome sim_run_free(const struct sim_program *p, const struct sim_run_
 		p->teardown(fr->world);
 	tl_free = NULL;
 	shim_ctx = saved_ctx;
-	pthread_mutex_lock(&sink_mu);
-	if (sink_run == fr) {
-		shim_report_sink = saved_sink;
-		sink_run = NULL;
-	}
-	pthread_mutex_unlock(&sink_mu);
 	if (r->outcome == SIM_OK && r->nv)
 		r->outcome = SIM_VIOLATION;
 	pthread_cond_destroy(&fr->cv);

@@ -6,7 +6,9 @@
  * the free-running executor with its watchdog.
  * Randomized: prints the seed first, takes -s SEED.
  */
+#include <linux/bug.h>
 #include <linux/mutex.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include "sched_test_util.h"
@@ -542,6 +544,77 @@ START_TEST(test_free_watchdog)
 }
 END_TEST
 
+/*
+ * Shim reports (WARN, BUG, lockdep, slab) reach a free run through the
+ * process-wide report sink.  They must land in the run of the thread
+ * that reports: not in a run the watchdog abandoned (its result belongs
+ * to a caller that has moved on), and not in another run going on at the
+ * same time on another OS thread.
+ */
+static int warn_release;
+
+static void warn_thread(void *w, int tid)
+{
+	/* The hanging program's tid 1 waits, then warns; tid 0 just ends. */
+	while (w && tid == 1 && !__atomic_load_n(&warn_release, __ATOMIC_ACQUIRE))
+		usleep(1000);
+	if (!w || tid == 1)
+		WARN_ON(1);
+}
+
+static void *warn_hang_setup(void *arg)
+{
+	return &warn_release;
+}
+
+static void *free_run_warn(void *arg)
+{
+	static struct sim_program p = { .nthreads = 2, .thread = warn_thread };
+	struct sim_result *r = arg;
+
+	sim_run(&p, &(struct sim_run_opts){ .executor = SIM_EXEC_FREE }, NULL, 0, r);
+	return NULL;
+}
+
+START_TEST(test_free_reports_to_own_run)
+{
+	/* Static: the abandoned threads outlive this function (see above). */
+	static struct sim_program hang = { .nthreads = 2, .setup = warn_hang_setup,
+					   .thread = warn_thread };
+	struct sim_result r0, r[2];
+	pthread_t pt[2];
+	int i;
+
+	__atomic_store_n(&warn_release, 0, __ATOMIC_RELEASE);
+	ck_assert_int_eq(sim_run(&hang, &(struct sim_run_opts){ .executor = SIM_EXEC_FREE,
+								 .timeout_ms = 200 }, NULL, 0, &r0),
+			 SIM_HANG);
+	sim_result_free(&r0);
+
+	/* After the abandoned run: a run's own warnings, both of them. */
+	free_run_warn(&r[0]);
+	ck_assert_int_eq(r[0].outcome, SIM_VIOLATION);
+	ck_assert_uint_eq(r[0].nv, 2);
+	ck_assert_str_eq(r[0].v[0].checker, "WARN");
+	sim_result_free(&r[0]);
+
+	/* Two at once on two OS threads: each gets exactly its own two. */
+	for (i = 0; i < 2; i++)
+		ck_assert_int_eq(pthread_create(&pt[i], NULL, free_run_warn, &r[i]), 0);
+	for (i = 0; i < 2; i++)
+		pthread_join(pt[i], NULL);
+	for (i = 0; i < 2; i++) {
+		ck_assert_int_eq(r[i].outcome, SIM_VIOLATION);
+		ck_assert_uint_eq(r[i].nv, 2);
+		sim_result_free(&r[i]);
+	}
+
+	/* The abandoned run's thread wakes up and warns: nobody records it. */
+	__atomic_store_n(&warn_release, 1, __ATOMIC_RELEASE);
+	usleep(20000);
+}
+END_TEST
+
 static uint64_t progress_calls, progress_last;
 
 static void count_progress(void *arg, uint64_t executions, uint64_t failures)
@@ -596,6 +669,7 @@ static Suite *sched_suite(void)
 	tcase_add_test(tc, test_shim_mutex_exclusion);
 	tcase_add_test(tc, test_shim_mutex_deadlock);
 	tcase_add_test(tc, test_free_watchdog);
+	tcase_add_test(tc, test_free_reports_to_own_run);
 	tcase_add_test(tc, test_search_time_limit);
 	suite_add_tcase(s, tc);
 	return s;
