@@ -32,4 +32,4 @@ endif()
 gmemsim_add_test(NAME mmu_race
   SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/conformance/mmu_race.c
           ${CMAKE_CURRENT_SOURCE_DIR}/conformance/mmu_stubs.c ${GMEMSIM_MMU_ARCH_SRCS}
-  LIBS gmemsim_sim gmemsim_model gmemsim_shims LABELS unit TIMEOUT 120)
+  LIBS gmemsim_sim gmemsim_model gmemsim_shims LABELS unit TIMEOUT 300)
