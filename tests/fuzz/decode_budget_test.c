@@ -77,15 +77,13 @@ static void count_call(struct walk *w, const struct trace_call *c)
 	switch (c->op) {
 	case TOP_HOST_READ:
 	case TOP_HOST_WRITE:
-		len = arg(c, "len");
-		if (len > SZ_4K)
-			w->pages += span_pages(arg(c, "offset"), len);
-		break;
 	case TOP_GUEST_READ:
 	case TOP_GUEST_WRITE:
 		len = arg(c, "len");
 		if (len > SZ_4K)
-			w->pages += span_pages(arg(c, "gpa"), len);
+			w->pages += span_pages(arg(c, c->op == TOP_HOST_READ ||
+						      c->op == TOP_HOST_WRITE ? "offset" : "gpa"),
+					       len);
 		break;
 	case TOP_POPULATE:
 		n = arg(c, "npages");
@@ -179,6 +177,15 @@ START_TEST(budget_corpus)
 }
 END_TEST
 
+/* xorshift64: a fixed stream of inputs, the same on every run. */
+static uint64_t next_rand(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
 START_TEST(budget_random)
 {
 	uint64_t x = 0x9e3779b97f4a7c15ULL;
@@ -188,16 +195,9 @@ START_TEST(budget_random)
 	size_t j, len;
 
 	for (i = 0; i < 100000; i++) {
-		x ^= x << 13;
-		x ^= x >> 7;
-		x ^= x << 17;
-		len = 3 + x % (sizeof(buf) - 2);
-		for (j = 0; j < len; j++) {
-			x ^= x << 13;
-			x ^= x >> 7;
-			x ^= x << 17;
-			buf[j] = (uint8_t)(x >> 24);
-		}
+		len = 3 + next_rand(&x) % (sizeof(buf) - 2);
+		for (j = 0; j < len; j++)
+			buf[j] = (uint8_t)(next_rand(&x) >> 24);
 		snprintf(what, sizeof(what), "random input %d", i);
 		check_input(buf, len, what);
 	}
