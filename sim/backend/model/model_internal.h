@@ -129,8 +129,8 @@ void model_op_bind_fd(struct gmem_backend *b, const struct trace_call *c,
  * no sched point falls inside these sections (on the pthread-baton
  * executor one would deadlock; on fibers the recursive mutex, owned by the
  * one OS thread, excludes no fiber anyway), so the lock is skipped there:
- * an uncontended recursive mutex pair per use was ~10% of the fuzz fast
- * lane's cycles by perf.
+ * an uncontended recursive mutex pair per use was ~6% of the fuzz fast
+ * lane's cycles by perf (all mutexes: 10.5% before, 4.3% after).
  */
 static inline void model_lock(struct gmem_backend *b)
 {
